@@ -1,0 +1,118 @@
+"""All configuration in one flat list: name, default, help, secret.
+
+Precedence: environment variable > TOML file (COOPWATCH_CONFIG) > default. The TOML key of an
+option is its name without the COOPWATCH_ prefix, in lower case (``check_every_min = 15``).
+Tables in the TOML file (``[relevance]``) configure subsystems and are read by them via
+``Config.table(name)``. The README's option table is generated from OPTIONS (a test checks it).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+
+class ConfigError(Exception):
+    """A configuration value is missing or malformed; the message says which and how to fix."""
+
+
+@dataclass(frozen=True)
+class Option:
+    name: str
+    default: Any
+    help: str
+    secret: bool = False
+
+    @property
+    def key(self) -> str:
+        return self.name.removeprefix("COOPWATCH_").lower()
+
+
+OPTIONS: tuple[Option, ...] = (
+    Option("COOPWATCH_DATA_DIR", "./data", "Directory for the SQLite archive, job store and logs"),
+    Option("COOPWATCH_CONFIG", "", "Path of a TOML file with any of these options and tables"),
+    Option(
+        "COOPWATCH_DATABASE_URL",
+        "sqlite:///{data_dir}/coopwatch.db",
+        "SQLAlchemy URL of the archive (sqlite:///… or postgresql+psycopg://…)",
+        secret=True,
+    ),
+    Option("COOPWATCH_HOST", "127.0.0.1", "Address the feed/web server binds to"),
+    Option("COOPWATCH_PORT", 8080, "Port of the feed/web server"),
+    Option("COOPWATCH_PUBLIC_URL", "", "Public base URL used in feed links (default: http://HOST:PORT)"),
+    Option("COOPWATCH_CHECK_EVERY_MIN", 30, "Minutes between two checks of one source"),
+    Option("COOPWATCH_CRAWL_TIMEOUT_S", 900, "Seconds after which a crawl child is killed"),
+    Option("COOPWATCH_USER_AGENT", "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch)",
+           "User-Agent of the spiders: name the project and a contact URL"),
+    Option("COOPWATCH_SINCE", "2010-01-01", "How far back a source's first crawl backfills"),
+    Option("COOPWATCH_MAX_PAGES", 50, "Most listing pages one crawl follows"),
+    Option("COOPWATCH_FEED_SIZE", 50, "Entries per feed"),
+    Option("COOPWATCH_FEED_LEVELS", "primary secondary", "Relevance levels in the combined feed"),
+    Option("COOPWATCH_ALERT_URLS", "", "Apprise URLs for news alerts, space separated", secret=True),
+    Option("COOPWATCH_HEALTH_URLS", "", "Apprise URLs for source-health alarms", secret=True),
+    Option("COOPWATCH_ALERT_LEVELS", "primary secondary", "Levels that raise an alert"),
+    Option("COOPWATCH_API_TOKEN", "", "Token required by POST /api/crawl/…", secret=True),
+)
+
+_BY_NAME = {o.name: o for o in OPTIONS}
+
+
+@dataclass(frozen=True)
+class Config:
+    values: dict[str, Any]
+    tables: dict[str, dict[str, Any]]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    def get_int(self, name: str) -> int:
+        try:
+            return int(self.values[name])
+        except (TypeError, ValueError) as err:
+            raise ConfigError(f"{name} must be a whole number, got {self.values[name]!r}") from err
+
+    def get_list(self, name: str) -> list[str]:
+        value = self.values[name]
+        return list(value) if isinstance(value, list) else str(value).split()
+
+    def table(self, name: str) -> dict[str, Any]:
+        return self.tables.get(name, {})
+
+    @cached_property
+    def data_dir(self) -> Path:
+        return Path(self.values["COOPWATCH_DATA_DIR"]).expanduser()
+
+    @property
+    def database_url(self) -> str:
+        return str(self.values["COOPWATCH_DATABASE_URL"]).format(data_dir=self.data_dir)
+
+    def redacted(self) -> dict[str, Any]:
+        return {o.name: ("***" if o.secret and self.values[o.name] else self.values[o.name])
+                for o in OPTIONS}
+
+
+def load_config(env: dict[str, str] | None = None) -> Config:
+    """Read the TOML file named by COOPWATCH_CONFIG (if any), then the environment."""
+    env = dict(os.environ if env is None else env)
+    path = env.get("COOPWATCH_CONFIG", "")
+    file_values: dict[str, Any] = {}
+    if path:
+        try:
+            file_values = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError as err:
+            raise ConfigError(f"COOPWATCH_CONFIG names {path}, which does not exist") from err
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(f"{path} is not valid TOML: {err}") from err
+    values: dict[str, Any] = {}
+    for opt in OPTIONS:
+        values[opt.name] = env.get(opt.name, file_values.get(opt.key, opt.default))
+    unknown = [k for k, v in file_values.items() if not isinstance(v, dict) and
+               f"COOPWATCH_{k.upper()}" not in _BY_NAME]
+    if unknown:
+        raise ConfigError(f"{path}: unknown option(s) {', '.join(sorted(unknown))}")
+    tables = {k: v for k, v in file_values.items() if isinstance(v, dict)}
+    return Config(values=values, tables=tables)
