@@ -12,7 +12,8 @@ from enum import StrEnum
 from typing import Any
 
 # Where a field's value came from, best first (ARCHITECTURE.md, "page objects").
-LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic", "first_seen", "seed")
+LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic", "first_seen",
+          "seed")
 # Layers that mean the site-specific extraction failed for that field: a health signal.
 FALLBACK_LAYERS = frozenset({"meta", "heuristic", "first_seen"})
 

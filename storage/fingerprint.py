@@ -1,0 +1,56 @@
+"""Text fingerprints: an exact content hash and a 64-bit simhash for near-duplicates.
+
+Both read normalised text (case, punctuation, white space and co-operation/cooperation folded), so
+two renderings of one text hash alike. Simhash is over word 3-shingles (Charikar 2002).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+_FOLDS = (("co-operation", "cooperation"), ("co-operate", "cooperate"), ("co-ordinat", "coordinat"),
+          ("organisation", "organization"))
+STOPWORDS = frozenset(
+    "a an and are as at be by for from has have in is it its of on or that the their this to was "
+    "were will with".split()
+)
+
+
+def normalise(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower()
+    for a, b in _FOLDS:
+        text = text.replace(a, b)
+    return " ".join(_WORD.findall(text))
+
+
+def words(text: str) -> list[str]:
+    return normalise(text).split()
+
+
+def content_hash(title: str, body: str) -> str:
+    return hashlib.sha256(f"{normalise(title)}\n{normalise(body)}".encode()).hexdigest()
+
+
+def simhash64(text: str, max_words: int = 5000) -> int:
+    """64-bit simhash, as a *signed* int so it fits a BIGINT column."""
+    tokens = words(text)[:max_words]
+    shingles = [" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
+    weights = [0] * 64
+    for shingle in shingles:
+        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
+        for bit in range(64):
+            weights[bit] += 1 if h >> bit & 1 else -1
+    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def hamming(a: int, b: int) -> int:
+    return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+def significant_words(text: str) -> set[str]:
+    """Words that carry meaning: no stop words, no bare numbers, no one-letter tokens."""
+    return {w for w in words(text) if w not in STOPWORDS and len(w) > 1 and not w.isdigit()}

@@ -1,0 +1,93 @@
+"""The JSON shapes people script against (ARCHITECTURE.md): one item in a list, one in full."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from storage.models import Item, ItemAlias, Story, StoryMerge
+
+
+def iso_published(value: datetime | None) -> str | None:
+    """A date when only the day is known (stored as UTC midnight), else a UTC datetime."""
+    if value is None:
+        return None
+    if value.timetz().replace(tzinfo=None) == time(0):
+        return value.date().isoformat()
+    return iso(value)
+
+
+def iso(value: datetime | None) -> str | None:
+    return value.isoformat().replace("+00:00", "Z") if value is not None else None
+
+
+def item_json(item: Item, snippet: str | None = None, rank: float | None = None) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "id": item.id,
+        "source": item.source,
+        "url": item.url,
+        "canonical_url": item.canonical_url,
+        "guid": item.guid,
+        "title": item.title,
+        "subtitle": item.subtitle,
+        "published": iso_published(item.published_at),
+        "place": item.place,
+        "content_type": item.content_type,
+        "tags": item.tags,
+        "relevance": item.relevance_level,
+        "score": round(item.relevance_score, 3),
+        "story": item.story_id,
+        "origin": item.origin,
+        "first_seen": iso(item.first_seen_at),
+        "updated": iso(item.updated_at),
+        "summary": item.summary,
+    }
+    if snippet is not None:
+        data["snippet"] = snippet
+    if rank is not None:
+        data["rank"] = round(float(rank), 4)
+    return data
+
+
+def item_detail_json(session: Session, item: Item) -> dict[str, Any]:
+    """Everything about one item: text, field provenance, reasons, story, revisions."""
+    data = item_json(item)
+    data |= {
+        "body": item.body,
+        "language": item.language,
+        "published_raw": item.published_raw,
+        "published_layer": item.published_layer,
+        "provenance": item.provenance,
+        "reasons": item.relevance_reasons,
+        "last_seen": iso(item.last_seen_at),
+        "content_hash": item.content_hash,
+        "aliases": [],
+        "revisions": [
+            {"revision": r.revision, "recorded_at": iso(r.recorded_at),
+             "changed_fields": r.changed_fields, "previous": r.previous}
+            for r in item.revisions
+        ],
+        "story_detail": story_json(session, item.story) if item.story else None,
+    }
+    data["aliases"] = [
+        {"url": a.url, "rule": a.rule, "first_seen": iso(a.first_seen_at)}
+        for a in session.scalars(select(ItemAlias).where(ItemAlias.item_id == item.id))
+    ]
+    return data
+
+
+def story_json(session: Session, story: Story) -> dict[str, Any]:
+    merges = session.scalars(select(StoryMerge).where(StoryMerge.story_id == story.id)
+                             .order_by(StoryMerge.id)).all()
+    return {
+        "id": story.id,
+        "title": story.title,
+        "first_published": iso_published(story.first_published_at),
+        "items": [{"id": i.id, "source": i.source, "title": i.title, "url": i.url,
+                   "published": iso_published(i.published_at)} for i in story.items],
+        "merges": [{"item_id": m.item_id, "matched_item_id": m.matched_item_id, "rule": m.rule,
+                    "reason": m.reason} for m in merges],
+    }
