@@ -34,12 +34,21 @@ def content_hash(title: str, body: str) -> str:
     return hashlib.sha256(f"{normalise(title)}\n{normalise(body)}".encode()).hexdigest()
 
 
+def shingles(text: str, max_words: int = 5000) -> list[str]:
+    tokens = words(text)[:max_words]
+    return [" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))] if tokens else []
+
+
+def resemblance(a: str, b: str) -> float:
+    """Jaccard similarity of the two texts' word 3-shingles (1.0 = same wording)."""
+    sa, sb = set(shingles(a)), set(shingles(b))
+    return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
 def simhash64(text: str, max_words: int = 5000) -> int:
     """64-bit simhash, as a *signed* int so it fits a BIGINT column."""
-    tokens = words(text)[:max_words]
-    shingles = [" ".join(tokens[i : i + 3]) for i in range(max(1, len(tokens) - 2))]
     weights = [0] * 64
-    for shingle in shingles:
+    for shingle in shingles(text, max_words):
         h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
         for bit in range(64):
             weights[bit] += 1 if h >> bit & 1 else -1

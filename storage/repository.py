@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session
 from storage.article import Article, Level
 from storage.canonical import canonical_url, guid_for
 from storage.db import utcnow
-from storage.fingerprint import content_hash, hamming, normalise, simhash64
+from storage.fingerprint import content_hash, normalise, resemblance, simhash64
 from storage.models import Item, ItemAlias, ItemRevision
 from storage.stories import assign_story
 
 logger = logging.getLogger(__name__)
 
-# Near-duplicate within one source: at most this many differing simhash bits, same day.
-NEAR_DUPLICATE_BITS = 3
+# Near-duplicate within one source and day: nearly the same wording (shingle Jaccard). Simhash
+# alone is too coarse for short texts, and the few same-day candidates make the exact test cheap.
+NEAR_DUPLICATE_RESEMBLANCE = 0.8
 # Fields whose change makes a revision; compared on normalised text, so re-spacing is not one.
 MATERIAL_FIELDS = ("title", "subtitle", "summary", "body", "place", "published_at",
                    "content_type", "tags")
@@ -90,7 +91,7 @@ def find_by_url(session: Session, canonical: str) -> tuple[Item | None, bool]:
     return (session.get(Item, alias.item_id), True) if alias else (None, False)
 
 
-def _find_duplicate(session: Session, source: str, chash: str, simhash: int,
+def _find_duplicate(session: Session, source: str, chash: str, text: str,
                     published: datetime | None) -> tuple[Item | None, str | None]:
     # ix_item__content_hash; limited to one source: the two organisations' versions of one
     # event are a story, not a duplicate.
@@ -105,7 +106,7 @@ def _find_duplicate(session: Session, source: str, chash: str, simhash: int,
                            Item.published_at < day + timedelta(days=1))
     )
     for cand in candidates:
-        if hamming(cand.simhash, simhash) <= NEAR_DUPLICATE_BITS:
+        if resemblance(f"{cand.title} {cand.body}", text) >= NEAR_DUPLICATE_RESEMBLANCE:
             return cand, "near_duplicate"
     return None, None
 
@@ -115,7 +116,8 @@ def upsert_article(session: Session, article: Article) -> UpsertResult:
     canonical = canonical_url(article.url, article.source)
     values = _values(article)
     chash = content_hash(values["title"], values["body"])
-    shash = simhash64(f"{values['title']} {values['body']}")
+    full_text = f"{values['title']} {values['body']}"
+    shash = simhash64(full_text)
     now = utcnow()
 
     item, via_alias = find_by_url(session, canonical)
@@ -125,7 +127,7 @@ def upsert_article(session: Session, article: Article) -> UpsertResult:
     if item is not None:
         return _update(session, item, values, chash, shash, now)
 
-    dup, rule = _find_duplicate(session, article.source, chash, shash, article.published_at)
+    dup, rule = _find_duplicate(session, article.source, chash, full_text, article.published_at)
     if dup is not None and rule is not None:
         session.add(ItemAlias(item_id=dup.id, url=article.url, canonical_url=canonical, rule=rule))
         dup.last_seen_at = now

@@ -26,6 +26,8 @@ _SYNTAX = re.compile(r"[;*()\[\]{}:^+=<>|\\~`$#@!?%]")
 _TERM = re.compile(r'"([^"]*)"|([^\s"]+)')
 # title, subtitle, summary, body, place, tags (FTS5 column order in storage.fulltext)
 _BM25 = "bm25(item_fts, 10.0, 5.0, 3.0, 1.0, 4.0, 2.0)"
+# A literal, not a parameter: a REGCONFIG bind cannot be inlined by --show-sql.
+_EN = literal_column("'english'")
 
 
 class BadQuery(ValueError):
@@ -59,7 +61,7 @@ def parse_terms(query: str) -> list[str]:
     if m := _SYNTAX.search(query):
         raise BadQuery(f"'{m.group()}' is query syntax, not text: search words or \"phrases\","
                        " or pass --raw to use the full-text engine's syntax")
-    terms = [(phrase if phrase is not None else word).strip() for phrase, word in
+    terms = [(phrase or word).strip() for phrase, word in
              _TERM.findall(query)]
     terms = [t for t in terms if re.search(r"\w", t)]
     if not terms:
@@ -115,14 +117,14 @@ def build_statement(session: Session, q: SearchQuery) -> Select:  # type: ignore
     else:
         vector = literal_column(PG_TSVECTOR)
         if q.raw:
-            tsq = func.websearch_to_tsquery("english", q.text)
+            tsq = func.websearch_to_tsquery(_EN, q.text)
         else:
-            parts = [func.phraseto_tsquery("english", t) for t in parse_terms(q.text)]
+            parts = [func.phraseto_tsquery(_EN, t) for t in parse_terms(q.text)]
             tsq = parts[0]
             for part in parts[1:]:
                 tsq = tsq.op("&&")(part)
         rank = func.ts_rank_cd(vector, tsq)
-        snippet = func.ts_headline("english", func.left(Item.body, 20000), tsq,
+        snippet = func.ts_headline(_EN, func.left(Item.body, 20000), tsq,
                                    "StartSel=[,StopSel=],MaxWords=25,MinWords=10")
         stmt = (select(Item, (-rank).label("rank"), snippet.label("snippet"))
                 .where(vector.op("@@")(tsq)).order_by(literal_column("rank"), Item.id.desc()))

@@ -1,0 +1,204 @@
+"""`coopwatch` — the one console command. Each command is a thin layer over a library call.
+
+A user mistake (bad date, bad query, unmigrated database) ends in one line on stderr and a
+non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.console import Console
+from rich.table import Table
+from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.orm import Session
+
+from coopwatch.config import OPTIONS, Config, ConfigError, load_config
+from storage import migrate
+from storage.article import LEVELS
+from storage.db import session_scope
+from storage.models import Item
+from storage.search import BadQuery, SearchQuery, search, show_sql
+from storage.views import item_detail_json, item_json
+
+app = typer.Typer(help=__doc__, no_args_is_help=True, pretty_exceptions_enable=False,
+                  add_completion=False)
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+archive_app = typer.Typer(help="The seeded archive.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(archive_app, name="archive")
+
+out = Console()
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+
+
+def config() -> Config:
+    try:
+        return load_config()
+    except ConfigError as err:
+        raise click.ClickException(str(err)) from err
+
+
+@contextmanager
+def db_session(cfg: Config) -> Iterator[Session]:
+    """A transaction on the archive, turning "no such table" into the fix to apply."""
+    try:
+        with session_scope(cfg.database_url) as session:
+            yield session
+    except (OperationalError, ProgrammingError) as err:
+        msg = str(err.orig).splitlines()[0]
+        hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
+            "does not exist" in msg else ""
+        raise click.ClickException(f"database error: {msg}.{hint}") from err
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as err:
+        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2019-12-05",
+                                 param_hint=option) from err
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
+    """Migrate the archive to the newest schema (creates the SQLite file if needed).
+
+    Example:  coopwatch db upgrade"""
+    cfg = config()
+    try:
+        migrate.upgrade(cfg.database_url, revision)
+    except OperationalError as err:
+        raise click.ClickException(f"cannot migrate {cfg.database_url}: {err.orig}") from err
+    typer.echo(f"database at revision {migrate.current(cfg.database_url)}", err=True)
+
+
+@archive_app.command("seed")
+def archive_seed(as_json: JsonOpt = False) -> None:
+    """Import the seeded archive (five historical documents). Running it twice changes nothing.
+
+    Example:  coopwatch archive seed"""
+    from crawler.relevance import classify_article, load_rules
+
+    from storage.seed import import_seeds
+
+    cfg = config()
+    rules = load_rules(cfg.table("relevance"))
+    with db_session(cfg) as session:
+        counts = import_seeds(session, classify=lambda a: classify_article(a, rules))
+    if as_json:
+        emit_json(counts)
+    else:
+        typer.echo("seeded archive: " + ", ".join(f"{k} {v}" for k, v in counts.items()
+                                                   if k != "items"))
+
+
+@app.command()
+def query(
+    text: Annotated[str | None, typer.Argument(help="Words or \"phrases\" to search for")] = None,
+    source: Annotated[str | None, typer.Option(help="osce or interpol")] = None,
+    since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
+    until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
+    level: Annotated[list[str] | None, typer.Option(
+        help=f"Relevance level, repeatable: {', '.join(LEVELS)}")] = None,
+    limit: Annotated[int, typer.Option(help="Most results to show")] = 20,
+    raw: Annotated[bool, typer.Option(help="Pass TEXT to the full-text engine as is")] = False,
+    sql: Annotated[bool, typer.Option("--show-sql", help="Print the SQL and exit")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Search the stored archive, best match first (newest first without TEXT).
+
+    Example:  coopwatch query "joint action plan" --source interpol --json"""
+    if source is not None and source not in ("osce", "interpol"):
+        raise click.BadParameter(f"{source!r}: use osce or interpol", param_hint="--source")
+    q = SearchQuery(text=text, source=source, since=parse_day(since, "--since"),
+                    until=parse_day(until, "--until"), levels=tuple(level or ()), limit=limit,
+                    raw=raw)
+    cfg = config()
+    with db_session(cfg) as session:
+        try:
+            if sql:
+                typer.echo(show_sql(session, q))
+                return
+            hits = search(session, q)
+        except BadQuery as err:
+            raise click.ClickException(str(err)) from err
+        rows = [item_json(h.item, snippet=h.snippet) for h in hits]
+    if as_json:
+        emit_json(rows)
+        return
+    table = Table("id", "source", "published", "level", "story", "title", "place")
+    for r in rows:
+        table.add_row(str(r["id"]), r["source"], r["published"] or "?", r["relevance"],
+                      str(r["story"]), r["title"], r["place"] or "")
+    out.print(table)
+    typer.echo(f"{len(rows)} item(s)", err=True)
+
+
+@app.command()
+def show(item_id: Annotated[int, typer.Argument(help="Item id (see `coopwatch query`)")],
+         as_json: JsonOpt = False) -> None:
+    """Print one item in full, with its story, revisions and why it got its level.
+
+    Example:  coopwatch show 2 --json"""
+    cfg = config()
+    with db_session(cfg) as session:
+        item = session.get(Item, item_id)
+        if item is None:
+            raise click.ClickException(f"no item {item_id}; `coopwatch query` lists the ids")
+        data = item_detail_json(session, item)
+    if as_json:
+        emit_json(data)
+        return
+    out.print(f"[bold]{data['title']}[/bold]")
+    for key in ("id", "source", "url", "published", "place", "content_type", "tags", "relevance",
+                "score", "story", "guid", "first_seen", "updated", "origin"):
+        out.print(f"  {key:<13} {data[key]}", highlight=False, markup=False)
+    if data["reasons"]:
+        out.print("  why:", highlight=False)
+        for reason in data["reasons"]:
+            out.print(f"    - {reason.get('rule')}: {reason.get('text', '')}", markup=False)
+    story = data["story_detail"]
+    if story:
+        out.print(f"  story {story['id']}:", highlight=False)
+        for it in story["items"]:
+            out.print(f"    - [{it['source']}] {it['published']} {it['title']}", markup=False)
+        for m in story["merges"]:
+            out.print(f"      item {m['item_id']}: {m['rule']} — {m['reason']}", markup=False)
+    for rev in data["revisions"]:
+        out.print(f"  revision {rev['revision']} at {rev['recorded_at']}: "
+                  f"{', '.join(rev['changed_fields'])}", markup=False)
+    out.print()
+    out.print(data["body"], markup=False, highlight=False)
+
+
+@app.command("config")
+def show_config(as_json: JsonOpt = False) -> None:
+    """Print every option with its value (secrets redacted) and its default.
+
+    Example:  COOPWATCH_PORT=9000 coopwatch config"""
+    values = config().redacted()
+    if as_json:
+        emit_json(values)
+        return
+    table = Table("option", "value", "default", "meaning")
+    for opt in OPTIONS:
+        table.add_row(opt.name, str(values[opt.name]), str(opt.default), opt.help)
+    out.print(table)
+
+
+def main() -> None:
+    app()
