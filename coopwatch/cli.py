@@ -92,7 +92,6 @@ def archive_seed(as_json: JsonOpt = False) -> None:
 
     Example:  coopwatch archive seed"""
     from crawler.relevance import classify_article, load_rules
-
     from storage.seed import import_seeds
 
     cfg = config()
@@ -202,3 +201,9 @@ def show_config(as_json: JsonOpt = False) -> None:
 
 def main() -> None:
     app()
+
+
+# Each area registers its commands; imported last because they use the helpers above.
+from coopwatch import cli_crawl  # noqa: E402
+
+cli_crawl.register(app)

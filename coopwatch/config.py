@@ -44,12 +44,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_HOST", "127.0.0.1", "Address the feed/web server binds to"),
     Option("COOPWATCH_PORT", 8080, "Port of the feed/web server"),
     Option("COOPWATCH_PUBLIC_URL", "", "Public base URL used in feed links (default: http://HOST:PORT)"),
-    Option("COOPWATCH_CHECK_EVERY_MIN", 30, "Minutes between two checks of one source"),
+    Option("COOPWATCH_CHECK_EVERY_MIN", 30,
+           "Minutes between two checks of one source (fractions allowed; per source: "
+           "check_every_min in a [sources.NAME] table)"),
     Option("COOPWATCH_CRAWL_TIMEOUT_S", 900, "Seconds after which a crawl child is killed"),
     Option("COOPWATCH_USER_AGENT", "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch)",
            "User-Agent of the spiders: name the project and a contact URL"),
     Option("COOPWATCH_SINCE", "2010-01-01", "How far back a source's first crawl backfills"),
     Option("COOPWATCH_MAX_PAGES", 50, "Most listing pages one crawl follows"),
+    Option("COOPWATCH_DOWNLOAD_DELAY_S", 1.0, "Seconds between two requests to one site"),
+    Option("COOPWATCH_DOWNLOAD_TIMEOUT_S", 30, "Seconds to wait for one page"),
+    Option("COOPWATCH_MAX_PAGE_BYTES", 2_000_000, "Pages larger than this are refused"),
+    Option("COOPWATCH_FALLBACK_ALARM_SHARE", 0.5,
+           "Share of articles whose title/date came only from a fallback that raises an alarm"),
     Option("COOPWATCH_FEED_SIZE", 50, "Entries per feed"),
     Option("COOPWATCH_FEED_LEVELS", "primary secondary", "Relevance levels in the combined feed"),
     Option("COOPWATCH_ALERT_URLS", "", "Apprise URLs for news alerts, space separated",
@@ -57,6 +64,22 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_HEALTH_URLS", "", "Apprise URLs for source-health alarms", secret=True),
     Option("COOPWATCH_ALERT_LEVELS", "primary secondary", "Levels that raise an alert"),
     Option("COOPWATCH_API_TOKEN", "", "Token required by POST /api/crawl/…", secret=True),
+    # The monitor (`coopwatch run`), its alerts and source-health alarms.
+    Option("COOPWATCH_SOURCES", "osce interpol", "Sources the monitor checks, space separated"),
+    Option("COOPWATCH_BASE_URL", "",
+           "Crawl every source from this base URL instead of its site (the replica, a mirror)"),
+    Option("COOPWATCH_JITTER_S", 120, "Up to this many seconds of random delay per check"),
+    Option("COOPWATCH_SHUTDOWN_GRACE_S", 30,
+           "On SIGTERM, seconds a running crawl may take to finish before it is killed"),
+    Option("COOPWATCH_ALERT_MAX_TRIES", 8, "Delivery attempts before an alert is marked dead"),
+    Option("COOPWATCH_ALERT_RETRY_S", 60,
+           "Seconds before the first retry of a failed alert; doubles each try, at most 6 h"),
+    Option("COOPWATCH_ALERT_DIGEST", False,
+           "Send one message per channel and delivery pass instead of one per item"),
+    Option("COOPWATCH_ERROR_STREAK", 3, "Failed crawls in a row that raise a health alarm"),
+    Option("COOPWATCH_STALE_FACTOR", 5,
+           "Alarm when nothing new was found for this many times the source's usual gap "
+           "between items (0: never)"),
 )
 
 _BY_NAME = {o.name: o for o in OPTIONS}
@@ -75,6 +98,22 @@ class Config:
             return int(self.values[name])
         except (TypeError, ValueError) as err:
             raise ConfigError(f"{name} must be a whole number, got {self.values[name]!r}") from err
+
+    def get_float(self, name: str) -> float:
+        try:
+            return float(self.values[name])
+        except (TypeError, ValueError) as err:
+            raise ConfigError(f"{name} must be a number, got {self.values[name]!r}") from err
+
+    def get_bool(self, name: str) -> bool:
+        value = self.values[name]
+        if isinstance(value, bool):
+            return value
+        if str(value).strip().lower() in ("1", "true", "yes", "on"):
+            return True
+        if str(value).strip().lower() in ("", "0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{name} must be true or false, got {value!r}")
 
     def get_list(self, name: str) -> list[str]:
         value = self.values[name]

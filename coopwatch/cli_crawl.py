@@ -1,0 +1,70 @@
+"""`coopwatch crawl`: run a spider on demand, through the same child entry as the daemon."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from typing import Annotated, Any
+
+import click
+import typer
+
+from coopwatch.cli import config, parse_day
+from crawler.child import crawl_in_child
+from crawler.run import EXIT_CODES
+from crawler.sources import SOURCES
+
+
+def _line(s: dict[str, Any]) -> str:
+    if s.get("dry_run"):
+        found = len(s.get("would_store", []))
+        return f"{s['source']}: {s['status']} (dry run) — would store {found}"
+    counts = ", ".join(f"{k} {s.get(k, 0)}" for k in (
+        "new", "updated", "unchanged", "duplicates", "matched", "errors", "requests",
+        "not_modified"))
+    reason = f" — {s['reason']}" if s.get("reason") else ""
+    return f"{s['source']}: {s['status']} (run {s.get('run_id')}): {counts}{reason}"
+
+
+def register(app: typer.Typer) -> None:
+    @app.command()
+    def crawl(
+        source: Annotated[str, typer.Argument(help="osce, interpol or all")],
+        base_url: Annotated[str | None, typer.Option(
+            help="Crawl this host instead of the real site (e.g. the replica)")] = None,
+        since: Annotated[str | None, typer.Option(help="Backfill back to YYYY-MM-DD")] = None,
+        max_pages: Annotated[int | None, typer.Option(help="Listing pages per listing")] = None,
+        dry_run: Annotated[bool, typer.Option(help="Show what would be stored; write nothing")] =
+            False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries")] = False,
+        quiet: Annotated[bool, typer.Option(help="Hide the crawl log")] = False,
+    ) -> None:
+        """Crawl one source now (or all) and store what is new.
+
+        Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
+        names = list(SOURCES) if source == "all" else [source]
+        if any(n not in SOURCES for n in names):
+            raise click.BadParameter(f"{source!r}: use osce, interpol or all",
+                                     param_hint="SOURCE")
+        day = parse_day(since, "--since")
+        if max_pages is not None and max_pages < 1:
+            raise click.BadParameter("must be 1 or more", param_hint="--max-pages")
+        cfg = config()
+        summaries = []
+        for name in names:
+            summary = crawl_in_child(name, base_url=base_url, since=day, max_pages=max_pages,
+                                     dry_run=dry_run, trigger="cli",
+                                     timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
+                                     stderr=subprocess.DEVNULL if quiet else None)
+            summaries.append(summary)
+            if not as_json:
+                typer.echo(_line(summary))
+                for item in summary.get("would_store", []):
+                    typer.echo(f"  would store [{item['level']}] {item['published']} "
+                               f"{item['title']}  <{item['url']}>")
+        if as_json:
+            sys.stdout.write(json.dumps(summaries if source == "all" else summaries[0],
+                                        ensure_ascii=False, indent=2, default=str) + "\n")
+        code = max(EXIT_CODES.get(s["status"], 1) for s in summaries)
+        raise typer.Exit(code)

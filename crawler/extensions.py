@@ -1,0 +1,135 @@
+"""Record every crawl: take the source's lock, open a run row, and at the end turn the stats
+into the run's status, reason, counts and health signals.
+
+Used by both entries (`scrapy crawl …` and `python -m crawler.run …`), so a crawl started
+either way is locked and recorded alike. The summary is left in stats under
+coopwatch/summary for crawler.run to print. Settings: COOPWATCH_DATABASE_URL, COOPWATCH_DRY_RUN,
+COOPWATCH_TRIGGER, COOPWATCH_FALLBACK_ALARM_SHARE.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Self
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from storage import locks
+from storage.db import session_scope
+from storage.models import CrawlRun
+from storage.runs import finish_run, start_run
+
+logger = logging.getLogger(__name__)
+
+
+def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: float) -> dict:
+    """Status, reason, counts and health of a run, read from its Scrapy stats."""
+    get = stats.get
+    errors = {k.removeprefix("coopwatch/errors/"): v for k, v in stats.items()
+              if k.startswith("coopwatch/errors/")}
+    parsed = get("coopwatch/articles_parsed", 0)
+    listing_pages = get("coopwatch/listing_pages", 0)
+    not_modified = get("httpcache/revalidate", 0)
+    fallback = get("coopwatch/health/fallback_articles", 0)
+    share = fallback / parsed if parsed else 0.0
+    blocked = get("coopwatch/http/blocked", 0)
+    empty = get("coopwatch/health/empty_listing", 0)
+    listings_failed = get("coopwatch/errors_on/listing", 0) + get("coopwatch/errors_on/feed", 0)
+    health = {"empty_listing": bool(empty), "fallback_share": round(share, 3),
+              "fallback_alarm": parsed > 0 and share > fallback_share, "blocked": bool(blocked),
+              "missing_date": get("coopwatch/health/missing_date", 0),
+              "listing_not_modified": get("coopwatch/listing_not_modified", 0)}
+    listed = listing_pages or get("coopwatch/listing_not_modified", 0)
+    if get("coopwatch/busy"):
+        status, reason = "busy", get("coopwatch/busy")
+    elif blocked and not listed:
+        status, reason = "blocked", f"HTTP 403 on {blocked} request(s): the site blocks us"
+    elif finish_reason not in (None, "finished"):
+        status, reason = "failed", f"crawl ended early: {finish_reason}"
+    elif not listed:
+        what = ", ".join(f"{k} ×{v}" for k, v in sorted(errors.items())) or "no answer"
+        status, reason = "failed", f"no listing could be read ({what})"
+    elif errors or empty or health["fallback_alarm"]:
+        status = "errors"
+        parts = [f"{k} ×{v}" for k, v in sorted(errors.items())]
+        if empty:
+            parts.append(f"{empty} listing page(s) with no entries")
+        if health["fallback_alarm"]:
+            parts.append(f"title/date from a fallback on {share:.0%} of articles")
+        reason = "; ".join(parts)
+    else:
+        status, reason = "ok", None
+    if listings_failed and status == "errors":
+        reason = f"{reason} (a listing failed)"
+    return {
+        "status": status, "reason": reason,
+        "requests": get("downloader/request_count", 0), "not_modified": not_modified,
+        "listing_pages": listing_pages, "parsed": parsed,
+        "new": get("coopwatch/outcome/new", 0), "updated": get("coopwatch/outcome/updated", 0),
+        "unchanged": get("coopwatch/outcome/unchanged", 0),
+        "duplicates": get("coopwatch/outcome/duplicate", 0),
+        "matched": get("coopwatch/matched", 0), "errors": sum(errors.values()),
+        "new_item_ids": get("coopwatch/new_item_ids", []), "health": health,
+    }
+
+
+class RunRecorder:
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        settings = crawler.settings
+        self.url = settings.get("COOPWATCH_DATABASE_URL")
+        self.dry_run = settings.getbool("COOPWATCH_DRY_RUN")
+        self.trigger = settings.get("COOPWATCH_TRIGGER", "cli")
+        self.fallback_share = settings.getfloat("COOPWATCH_FALLBACK_ALARM_SHARE", 0.5)
+        self.run_id: int | None = None
+        self.locked = False
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        ext = cls(crawler)
+        crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
+        return ext
+
+    def spider_opened(self, spider: Spider) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        if self.dry_run:
+            return  # a dry run writes nothing, not even a run row
+        with session_scope(self.url) as session:
+            try:
+                locks.acquire(session, spider.name)
+            except locks.SourceBusy as err:
+                # A signal handler cannot stop the crawl; the spider sees this and starts nothing.
+                stats.set_value("coopwatch/busy", str(err))
+                logger.error("%(err)s", {"err": err})
+                return
+            self.locked = True
+            run = start_run(session, spider.name, self.trigger, os.getpid())
+            self.run_id = run.id
+        stats.set_value("coopwatch/run_id", self.run_id)
+        logger.info("Run %(run_id)s of %(source)s started", {"run_id": self.run_id,
+                                                            "source": spider.name})
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        stats = self.crawler.stats
+        assert stats is not None
+        summary = summarise(stats.get_stats(), reason, self.fallback_share)
+        summary |= {"run_id": self.run_id, "source": spider.name, "dry_run": self.dry_run}
+        if self.dry_run:
+            summary["would_store"] = stats.get_value("coopwatch/dry_run_items", [])
+        elif self.run_id is not None:
+            keep = {k: v for k, v in stats.get_stats().items()
+                    if isinstance(v, int | float | str) and not isinstance(v, bool)}
+            with session_scope(self.url) as session:
+                run = session.get_one(CrawlRun, self.run_id)
+                finish_run(session, run, summary | {"stats": keep})
+        if self.locked:
+            with session_scope(self.url) as session:
+                locks.release(session, spider.name)
+        stats.set_value("coopwatch/summary", summary)
+        logger.info("Run %(run_id)s of %(source)s: %(status)s %(reason)s",
+                    {"run_id": self.run_id, "source": spider.name, "status": summary["status"],
+                     "reason": summary["reason"] or ""})

@@ -1,0 +1,75 @@
+"""Scrapy settings for both spiders; values users tune come from coopwatch's config.
+
+Politeness: robots.txt obeyed, one request at a time per site, AutoThrottle, Retry-After
+honoured, a User-Agent with a contact URL. Incremental: Scrapy's HTTP cache with the RFC 2616
+policy, and every request asks for revalidation (Cache-Control: max-age=0), so repeat fetches
+are conditional (If-None-Match / If-Modified-Since) and an unchanged page costs a 304.
+"""
+
+from __future__ import annotations
+
+from coopwatch.config import load_config
+
+_cfg = load_config()
+
+BOT_NAME = "coopwatch"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+USER_AGENT = _cfg["COOPWATCH_USER_AGENT"]
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 2
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = float(_cfg["COOPWATCH_DOWNLOAD_DELAY_S"])
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
+AUTOTHROTTLE_MAX_DELAY = 60.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = _cfg.get_int("COOPWATCH_DOWNLOAD_TIMEOUT_S")
+DOWNLOAD_MAXSIZE = _cfg.get_int("COOPWATCH_MAX_PAGE_BYTES")
+DOWNLOAD_WARNSIZE = DOWNLOAD_MAXSIZE // 2
+RETRY_ENABLED = True
+RETRY_TIMES = 2  # first try + 2 retries = 3 requests
+# 429 is retried by RetryAfterMiddleware, which waits as long as the site asks.
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
+REDIRECT_MAX_TIMES = 5
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
+DEFAULT_REQUEST_HEADERS = {
+    "Accept": "text/html,application/xhtml+xml,application/rss+xml;q=0.9,*/*;q=0.8",
+    "Accept-Language": "en",
+    "Cache-Control": "max-age=0",  # always revalidate the cached copy: conditional GET
+}
+
+HTTPCACHE_ENABLED = True
+HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
+HTTPCACHE_DIR = str((_cfg.data_dir / "httpcache").resolve())
+HTTPCACHE_ALWAYS_STORE = True  # keep a validator even when the site says no-cache
+HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 403, 404, 429, 500, 502, 503, 504]
+
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.middlewares.RetryAfterMiddleware": 560,
+}
+ITEM_PIPELINES = {
+    "crawler.pipelines.RequireFields": 100,  # drop, with a reason, items missing url/title/text
+    "crawler.pipelines.ScoreRelevance": 200,  # pure: Article -> level, score, reasons
+    "crawler.pipelines.StoreItem": 300,  # one transaction per item; outcome counted in stats
+}
+EXTENSIONS = {
+    "crawler.extensions.RunRecorder": 100,  # lock, run row, summary, health
+}
+
+COOPWATCH_DATABASE_URL = _cfg.database_url
+COOPWATCH_SINCE = _cfg["COOPWATCH_SINCE"]
+COOPWATCH_MAX_PAGES = _cfg.get_int("COOPWATCH_MAX_PAGES")
+COOPWATCH_RELEVANCE = _cfg.table("relevance")
+COOPWATCH_FALLBACK_ALARM_SHARE = float(_cfg["COOPWATCH_FALLBACK_ALARM_SHARE"])
+COOPWATCH_DRY_RUN = False
+COOPWATCH_TRIGGER = "cli"
+# Retry-After longer than this is not waited for: the run ends, recorded as rate limited.
+COOPWATCH_RETRY_AFTER_MAX_S = 120
+
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"

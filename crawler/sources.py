@@ -1,0 +1,18 @@
+"""The watched sources: where discovery starts on the real sites. Site quirks live in the
+spiders and page objects named after each source."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SourceDef:
+    name: str
+    home: str  # scheme + host of the real site; `--base-url` replaces it
+
+
+SOURCES = {
+    "osce": SourceDef("osce", "https://www.osce.org"),
+    "interpol": SourceDef("interpol", "https://www.interpol.int"),
+}

@@ -1,0 +1,1 @@
+"""The spiders: one per source, named after it (`scrapy crawl osce`, `scrapy crawl interpol`)."""

@@ -1,0 +1,199 @@
+"""What both spiders share: listing pages → unknown article pages → Articles.
+
+Pagination follows the page's own next link, never a guessed URL. A listing stops at the first
+page holding only known (or too old) items, or at --max-pages. Page parsing is delegated to the
+pure page objects (crawler.pages); every failure is counted in stats under
+coopwatch/errors/<kind>, so RunRecorder can say why a run was not clean.
+Arguments (-a): base_url, since (YYYY-MM-DD), max_pages.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable
+from datetime import UTC, date, datetime
+from typing import Any, ClassVar, Self
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.http import Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
+from twisted.python.failure import Failure
+
+from crawler.pages.base import Listing, ListingEntry, NotAnArticle, parse_article, parse_listing
+from crawler.sources import SourceDef
+from storage.article import Article
+from storage.canonical import BadURL, canonical_url
+from storage.db import session_scope
+from storage.runs import known_urls
+
+logger = logging.getLogger(__name__)
+
+
+class CoopSpider(Spider):
+    source: ClassVar[SourceDef]
+
+    def __init__(self, base_url: str | None = None, since: str | None = None,
+                 max_pages: str | int | None = None, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.base_url = (base_url or self.source.home).rstrip("/")
+        parts = urlsplit(self.base_url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ValueError(f"base_url must be http(s)://host[:port], got {base_url!r}")
+        # Off-site links and redirects are dropped by Scrapy's OffsiteMiddleware.
+        self.allowed_domains = [parts.hostname]
+        self._since_arg, self._max_pages_arg = since, max_pages
+        self.known: set[str] = set()
+        self.queued: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        settings = crawler.settings
+        since = spider._since_arg or settings.get("COOPWATCH_SINCE")
+        spider.since = date.fromisoformat(since) if since else None
+        spider.max_pages = int(spider._max_pages_arg or settings.getint("COOPWATCH_MAX_PAGES"))
+        with session_scope(settings.get("COOPWATCH_DATABASE_URL")) as session:
+            spider.known = known_urls(session, cls.source.name)
+        return spider
+
+    # -- discovery ---------------------------------------------------------------------
+    def url(self, path: str) -> str:
+        return f"{self.base_url}{path}"
+
+    def listing_request(self, url: str, listing: str, page: int = 0) -> Request:
+        return Request(url, callback=self.parse_listing_page, errback=self.on_error,
+                       cb_kwargs={"listing": listing, "page": page},
+                       meta={"coopwatch_kind": "listing"})
+
+    async def start(self) -> AsyncIterator[Request]:
+        if self.crawler.stats and self.crawler.stats.get_value("coopwatch/busy"):
+            return  # RunRecorder found the source locked by another live crawl
+        for request in self.discovery():
+            yield request
+
+    def discovery(self) -> Iterable[Request]:
+        raise NotImplementedError
+
+    # -- listings ----------------------------------------------------------------------
+    def parse_listing_page(self, response: Response, listing: str,
+                           page: int) -> Iterable[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        if "cached" in response.flags:
+            # Revalidated with a 304: the listing has not changed since the last crawl, so
+            # neither has anything it links to. A 304 is never parsed again.
+            stats.inc_value("coopwatch/listing_not_modified")
+            logger.info("Listing %(listing)s page %(page)s not modified: stop",
+                        {"listing": listing, "page": page})
+            return
+        stats.inc_value("coopwatch/listing_pages")
+        try:
+            parsed = parse_listing(self.source.name, response.url, response.text)
+        except Exception as err:  # a broken page must not end the run
+            stats.inc_value("coopwatch/errors/listing_parse")
+            logger.error("Cannot parse listing %(url)s: %(err)s", {"url": response.url, "err": err})
+            return
+        yield from self.follow_entries(parsed, listing, page)
+
+    def follow_entries(self, parsed: Listing, listing: str, page: int) -> Iterable[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        if not parsed.entries:
+            stats.inc_value("coopwatch/health/empty_listing")
+            logger.warning("Listing %(listing)s page %(page)s has no entries",
+                           {"listing": listing, "page": page})
+            return
+        stats.inc_value("coopwatch/listing_entries", len(parsed.entries))
+        fresh = [e for e in parsed.entries if self.is_fresh(e)]
+        for entry in fresh:
+            yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
+                          cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
+        if not fresh:
+            logger.info("Listing %(listing)s page %(page)s holds only known items: stop",
+                        {"listing": listing, "page": page})
+        elif parsed.next_url and page + 1 < self.max_pages:
+            yield self.listing_request(parsed.next_url, listing, page + 1)
+
+    def is_fresh(self, entry: ListingEntry) -> bool:
+        """Not stored yet, not queued in this run, and not older than --since."""
+        try:
+            key = canonical_url(entry.url, self.source.name)
+        except BadURL:
+            self.crawler.stats.inc_value("coopwatch/errors/bad_url")  # type: ignore[union-attr]
+            return False
+        if key in self.known or key in self.queued:
+            return False
+        if self.since and entry.published and entry.published < self.since:
+            return False
+        self.queued.add(key)
+        return True
+
+    # -- articles ----------------------------------------------------------------------
+    def parse_article_page(self, response: Response, entry: ListingEntry) -> Iterable[Article]:
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            article = parse_article(self.source.name, response.url, response.text)
+        except NotAnArticle as err:
+            stats.inc_value("coopwatch/errors/not_an_article")
+            logger.warning("Not an article: %(url)s (%(err)s)", {"url": response.url, "err": err})
+            return
+        except Exception as err:
+            stats.inc_value("coopwatch/errors/article_parse")
+            logger.error("Cannot parse article %(url)s: %(err)s", {"url": response.url, "err": err})
+            return
+        self.fill_from_listing(article, entry)
+        stats.inc_value("coopwatch/articles_parsed")
+        for name in article.fallback_fields():
+            stats.inc_value(f"coopwatch/field_fallback/{name}")
+        if {"title", "published_at"} & set(article.fallback_fields()):
+            stats.inc_value("coopwatch/health/fallback_articles")
+        if article.published_at is None:
+            stats.inc_value("coopwatch/health/missing_date")
+            logger.warning("No date found on %(url)s", {"url": response.url})
+        yield article
+
+    @staticmethod
+    def fill_from_listing(article: Article, entry: ListingEntry) -> None:
+        """The listing knew the date or the type when the page did not say: use it, and say so."""
+        if article.published_at is None and entry.published is not None:
+            day = entry.published
+            article.published_at = datetime(day.year, day.month, day.day, tzinfo=UTC)
+            article.provenance["published_at"] = "listing"
+        if not article.content_type and entry.content_type:
+            article.content_type = entry.content_type
+            article.provenance["content_type"] = "listing"
+        if not article.tags and entry.tags:
+            article.tags = list(entry.tags)
+            article.provenance["tags"] = "listing"
+
+    # -- failures ----------------------------------------------------------------------
+    def on_error(self, failure: Failure) -> Iterable[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        request = failure.request  # type: ignore[attr-defined]
+        kind = request.meta.get("coopwatch_kind", "page")
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            if status == 403:
+                # INTERPOL answers some non-browser clients with 403: "blocked", never "no news".
+                stats.inc_value("coopwatch/http/blocked")
+            stats.inc_value(f"coopwatch/errors/http_{status}")
+            stats.inc_value(f"coopwatch/errors_on/{kind}")
+            logger.error("HTTP %(status)s on %(kind)s %(url)s",
+                         {"status": status, "kind": kind, "url": request.url})
+            return self.on_listing_failure(request, f"HTTP {status}") or ()
+        name = ("timeout" if failure.check(TimeoutError, TCPTimedOutError) else
+                "dns" if failure.check(DNSLookupError) else type(failure.value).__name__)
+        stats.inc_value(f"coopwatch/errors/{name}")
+        stats.inc_value(f"coopwatch/errors_on/{kind}")
+        logger.error("%(name)s on %(kind)s %(url)s: %(err)s",
+                     {"name": name, "kind": kind, "url": request.url, "err": failure.value})
+        return self.on_listing_failure(request, name) or ()
+
+    def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:
+        """A site-specific fallback when a discovery request fails (INTERPOL: RSS → HTML)."""
+        return None

@@ -1,0 +1,71 @@
+"""INTERPOL news. Discovery: the RSS feed first (one request); the HTML listing when the feed
+is missing or broken, on a first run (the feed holds only the newest items), or when every
+feed entry is new (items may have scrolled out of the feed since the last run)."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from scrapy import Request
+from scrapy.http import Response
+
+from crawler.pages.base import BrokenFeed, parse_feed
+from crawler.sources import SOURCES
+from crawler.spiders.base import CoopSpider
+from storage.canonical import BadURL, canonical_url
+
+logger = logging.getLogger(__name__)
+
+FEED_PATH = "/en/News-and-Events/News/rss"
+LISTING_PATH = "/en/News-and-Events/News"
+
+
+class InterpolSpider(CoopSpider):
+    name = "interpol"
+    source = SOURCES["interpol"]
+
+    def discovery(self) -> Iterable[Request]:
+        yield Request(self.url(FEED_PATH), callback=self.parse_feed, errback=self.on_error,
+                      meta={"coopwatch_kind": "feed"})
+
+    def html_listing(self, why: str) -> Request:
+        assert self.crawler.stats is not None
+        self.crawler.stats.set_value("coopwatch/discovery/html_listing", why)
+        logger.info("Walking the HTML listing: %(why)s", {"why": why})
+        return self.listing_request(self.url(LISTING_PATH), "html")
+
+    def parse_feed(self, response: Response) -> Iterable[Request]:
+        stats = self.crawler.stats
+        assert stats is not None
+        if "cached" in response.flags:
+            stats.inc_value("coopwatch/listing_not_modified")
+            logger.info("Feed not modified: stop")
+            return
+        try:
+            listing = parse_feed(self.source.name, response.url, response.body)
+        except BrokenFeed as err:
+            stats.inc_value("coopwatch/errors/broken_feed")
+            logger.warning("Broken feed %(url)s: %(err)s", {"url": response.url, "err": err})
+            yield self.html_listing("the feed is broken")
+            return
+        stats.inc_value("coopwatch/listing_pages")
+        stats.set_value("coopwatch/discovery/feed_entries", len(listing.entries))
+        first_run = not self.known
+        all_new = bool(listing.entries) and all(self.is_new(e.url) for e in listing.entries)
+        yield from self.follow_entries(listing, "feed", 0)
+        if first_run:
+            yield self.html_listing("first run: backfill beyond the feed")
+        elif all_new:
+            yield self.html_listing("every feed entry is new: older items may be missing")
+
+    def is_new(self, url: str) -> bool:
+        try:
+            return canonical_url(url, self.source.name) not in self.known
+        except BadURL:
+            return False
+
+    def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:
+        if request.meta.get("coopwatch_kind") == "feed":
+            return [self.html_listing(f"the feed failed ({why})")]
+        return None
