@@ -207,3 +207,7 @@ def main() -> None:
 from coopwatch import cli_crawl  # noqa: E402
 
 cli_crawl.register(app)
+
+from coopwatch import cli_monitor  # noqa: E402
+
+cli_monitor.register(app)

@@ -1,0 +1,156 @@
+"""`coopwatch run`, `coopwatch alerts list|retry|test` and `coopwatch sources`: the monitor,
+its alert outbox and the health of each source. Thin layers over scheduler.* and storage.*."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+from typing import Annotated, Any
+
+import click
+import typer
+from rich.table import Table
+from sqlalchemy import func, select
+
+from coopwatch.cli import JsonOpt, config, db_session, emit_json, out
+from coopwatch.config import ConfigError
+from storage.models import AlertOutbox, CrawlRun, HealthAlarm, Source
+from storage.views import iso
+
+RATIO_RUNS = 20  # the 304 ratio is measured on this many latest runs of a source
+
+
+def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
+    return {"id": row.id, "kind": row.kind, "event": row.event, "channel": row.channel,
+            "item_id": row.item_id, "alarm_id": row.alarm_id, "status": row.status,
+            "attempts": row.attempts, "next_attempt_at": iso(row.next_attempt_at),
+            "sent_at": iso(row.sent_at), "last_error": row.last_error, "title": row.title}
+
+
+def _source_json(session: Any, src: Source) -> dict[str, Any]:
+    runs = select(CrawlRun.requests, CrawlRun.not_modified).where(
+        CrawlRun.source == src.name, CrawlRun.dry_run.is_(False)).order_by(
+        CrawlRun.id.desc()).limit(RATIO_RUNS).subquery()
+    requests, not_modified = session.execute(
+        select(func.coalesce(func.sum(runs.c.requests), 0),
+               func.coalesce(func.sum(runs.c.not_modified), 0))).one()
+    alarms = session.scalars(select(HealthAlarm).where(
+        HealthAlarm.source == src.name, HealthAlarm.resolved_at.is_(None)))
+    return {"source": src.name, "state": src.health_state,
+            "open_alarms": {a.kind: a.detail for a in alarms},
+            "last_run": iso(src.last_run_at), "last_success": iso(src.last_success_at),
+            "last_error_at": iso(src.last_error_at), "last_error": src.last_error,
+            "error_streak": src.error_streak, "last_new_item": iso(src.last_new_item_at),
+            "primed": iso(src.primed_at),
+            "not_modified_ratio": round(not_modified / requests, 3) if requests else None}
+
+
+def register(app: typer.Typer) -> None:
+    alerts_app = typer.Typer(help="The alert outbox: what was sent, what waits, what died.",
+                             no_args_is_help=True)
+    app.add_typer(alerts_app, name="alerts")
+
+    @app.command("run")
+    def run_monitor() -> None:
+        """Run the monitor (checks, alerts, feeds) until SIGTERM or Ctrl-C.
+
+        Checks every source on its interval in a child process, delivers alerts through
+        apprise and serves the feeds on COOPWATCH_HOST:COOPWATCH_PORT.
+
+        Example:  COOPWATCH_ALERT_URLS="mailtos://me:pw@example.org" coopwatch run"""
+        from scheduler.daemon import run
+
+        cfg = config()
+        logging.basicConfig(level=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO").upper(),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # one line per job
+        try:
+            asyncio.run(run(cfg))
+        except ConfigError as err:
+            raise click.ClickException(str(err)) from err
+
+    @alerts_app.command("list")
+    def alerts_list(
+        status: Annotated[str | None, typer.Option(help="pending, sent or dead")] = None,
+        limit: Annotated[int, typer.Option(help="Most rows to show, newest first")] = 50,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """List alert rows, newest first.
+
+        Example:  coopwatch alerts list --status dead"""
+        if status not in (None, "pending", "sent", "dead"):
+            raise click.BadParameter(f"{status!r}: use pending, sent or dead",
+                                     param_hint="--status")
+        with db_session(config()) as session:
+            stmt = select(AlertOutbox).order_by(AlertOutbox.id.desc()).limit(limit)
+            if status:
+                stmt = stmt.where(AlertOutbox.status == status)
+            rows = [_alerts_json(r) for r in session.scalars(stmt)]
+        if as_json:
+            emit_json(rows)
+            return
+        table = Table("id", "kind", "event", "channel", "status", "tries", "next / sent",
+                      "title", "last error")
+        for r in rows:
+            when = r["sent_at"] if r["status"] == "sent" else r["next_attempt_at"]
+            table.add_row(str(r["id"]), r["kind"], r["event"], r["channel"], r["status"],
+                          str(r["attempts"]), when if r["status"] != "dead" else "",
+                          r["title"], r["last_error"] or "")
+        out.print(table)
+
+    @alerts_app.command("retry")
+    def alerts_retry(
+        ids: Annotated[list[int] | None, typer.Argument(help="Alert ids (default: all dead)")]
+            = None,
+    ) -> None:
+        """Make dead alerts (or the given ones) pending again, then deliver what is due.
+
+        Example:  coopwatch alerts retry 12 13"""
+        from scheduler.alerts import deliver_pending, retry
+
+        cfg = config()
+        with db_session(cfg) as session:
+            count = retry(session, ids)
+        typer.echo(f"{count} alert(s) queued again", err=True)
+        report = deliver_pending(cfg.database_url, cfg)
+        typer.echo(f"delivery: {report}")
+        if report.retrying or report.dead:
+            raise typer.Exit(1)
+
+    @alerts_app.command("test")
+    def alerts_test() -> None:
+        """Send a test message to every configured channel and report each result.
+
+        Example:  COOPWATCH_ALERT_URLS="json://127.0.0.1:9000/hook" coopwatch alerts test"""
+        from scheduler.alerts import send_test
+
+        results = send_test(config())
+        if not results:
+            raise click.ClickException("no channel configured: set COOPWATCH_ALERT_URLS and/or "
+                                       "COOPWATCH_HEALTH_URLS to apprise URLs")
+        for purpose, name, ok, error in results:
+            typer.echo(f"{purpose:<6} {name:<24} {'sent' if ok else 'FAILED: ' + str(error)}")
+        if not all(ok for _, _, ok, _ in results):
+            raise typer.Exit(1)
+
+    @app.command("sources")
+    def sources(as_json: JsonOpt = False) -> None:
+        """Show each source's health: state, open alarms, last success and error, 304 ratio.
+
+        Example:  coopwatch sources --json"""
+        with db_session(config()) as session:
+            rows = [_source_json(session, s) for s in
+                    session.scalars(select(Source).order_by(Source.name))]
+        if as_json:
+            emit_json(rows)
+            return
+        table = Table("source", "state", "open alarms", "last success", "last error",
+                      "streak", "last new item", "304 ratio")
+        for r in rows:
+            ratio = "n/a" if r["not_modified_ratio"] is None else f"{r['not_modified_ratio']:.0%}"
+            error = f"{r['last_error_at'] or 'never'} {r['last_error'] or ''}".strip()
+            table.add_row(r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
+                          r["last_success"] or "never", error, str(r["error_streak"]),
+                          r["last_new_item"] or "never", ratio)
+        out.print(table)

@@ -1,0 +1,159 @@
+"""`coopwatch run`: one asyncio process hosting APScheduler 3 and the feed server.
+
+The scheduler only schedules: each job calls a function of scheduler.jobs with a source name.
+Jobs live in their own SQLite file in the data directory (FlexGet's habit), so the job store
+never fights the archive for locks, and a job's id is a hash of its configuration. On start
+the missing jobs are added and stale ones removed; existing jobs are left as they are, because
+re-adding them (replace_existing) would recompute next_run_time from now and lose the one
+catch-up run that coalesce + misfire_grace_time give after downtime.
+
+SIGTERM / SIGINT: stop scheduling, give a running crawl COOPWATCH_SHUTDOWN_GRACE_S to finish,
+then kill it and record its run as abandoned; stop the feed server; exit 0. Every item and its
+alert rows are one transaction, so nothing is half-written whenever the crawl stops.
+Settings: COOPWATCH_CHECK_SOURCES, COOPWATCH_CHECK_EVERY_MIN (per source: check_every_min in a
+[sources.NAME] table), COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,
+COOPWATCH_DATA_DIR.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+import signal
+import time
+from datetime import UTC, datetime
+
+from apscheduler.jobstores.memory import MemoryJobStore
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from apscheduler.triggers.interval import IntervalTrigger
+
+from coopwatch.config import Config, ConfigError
+from scheduler import jobs
+
+logger = logging.getLogger(__name__)
+
+# A check missed while the monitor was down runs once when it is back if it is at most this
+# late (coalesce folds several missed runs into one). APScheduler's default of 1 s would
+# silently drop it (agronholm/apscheduler#296).
+MISFIRE_GRACE_S = 6 * 3600
+JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S}
+# After the grace period and the kill, how long to wait for job threads to notice.
+KILL_WAIT_S = 15
+
+
+def check_every_s(cfg: Config, source: str) -> float:
+    minutes = cfg.table("sources").get(source, {}).get("check_every_min")
+    if minutes is None:
+        minutes = cfg.get_float("COOPWATCH_CHECK_EVERY_MIN")
+    try:
+        seconds = float(minutes) * 60
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"[sources.{source}] check_every_min must be a number") from err
+    if seconds <= 0:
+        raise ConfigError(f"the check interval of {source} must be more than 0 minutes")
+    return seconds
+
+
+def wanted_jobs(cfg: Config) -> dict[str, dict[str, object]]:
+    """Job id -> add_job arguments, one job per configured source."""
+    out: dict[str, dict[str, object]] = {}
+    for source in cfg.get_list("COOPWATCH_CHECK_SOURCES"):
+        every_s, jitter_s = check_every_s(cfg, source), cfg.get_float("COOPWATCH_JITTER_S")
+        spec = {"func": "scheduler.jobs:check_source", "args": [source], "every_s": every_s,
+                "jitter_s": jitter_s}
+        digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
+        out[f"check-{source}-{digest}"] = {
+            "func": "scheduler.jobs:check_source", "args": [source], "name": f"check {source}",
+            "trigger": IntervalTrigger(seconds=every_s, jitter=jitter_s or None)}
+    return out
+
+
+def sync_jobs(scheduler: AsyncIOScheduler, cfg: Config) -> tuple[list[str], list[str]]:
+    """Add missing check jobs (due now) and remove stale ones; returns (added, removed)."""
+    wanted = wanted_jobs(cfg)
+    stored = {job.id for job in scheduler.get_jobs(jobstore="default")}
+    removed = sorted(stored - wanted.keys())
+    for job_id in removed:
+        scheduler.remove_job(job_id, jobstore="default")
+    added = sorted(wanted.keys() - stored)
+    for job_id in added:
+        scheduler.add_job(id=job_id, jobstore="default", next_run_time=datetime.now(UTC),
+                          **wanted[job_id])  # type: ignore[arg-type]
+    return added, removed
+
+
+def make_scheduler(cfg: Config) -> AsyncIOScheduler:
+    jobs_db = cfg.data_dir / "jobs.sqlite"
+    jobs_db.parent.mkdir(parents=True, exist_ok=True)
+    return AsyncIOScheduler(
+        jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_db}"),
+                   "memory": MemoryJobStore()},  # the delivery pass needs no persistence
+        job_defaults=JOB_DEFAULTS, timezone=UTC)
+
+
+async def _stop_crawls(db_url: str, grace_s: float) -> None:
+    """Let running crawls finish for grace_s, then kill them and record them abandoned."""
+    deadline = time.monotonic() + grace_s
+    if jobs.running():
+        logger.info("Waiting up to %(grace)s s for the crawl of %(sources)s to finish",
+                    {"grace": grace_s, "sources": ", ".join(sorted(jobs.running()))})
+    while jobs.running() and time.monotonic() < deadline:
+        await asyncio.sleep(0.2)
+    jobs.STOPPING.set()
+    reason = f"the monitor stopped and the crawl did not finish within {grace_s:g} s"
+    deadline = time.monotonic() + KILL_WAIT_S
+    while jobs.running() and time.monotonic() < deadline:
+        for source in jobs.running():
+            await asyncio.to_thread(jobs.abandon_crawl, db_url, source, reason)
+        await asyncio.sleep(0.2)
+    if jobs.running():
+        logger.error("Crawls still running at exit: %(sources)s", {"sources": jobs.running()})
+
+
+async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
+    """Run until SIGTERM/SIGINT (or until `stop` is set)."""
+    from feeds.server import make_server
+
+    wanted_jobs(cfg)  # a bad interval fails here, before anything starts
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    jobs.STOPPING.clear()
+    db_url = cfg.database_url
+    await asyncio.to_thread(jobs.recover_runs, db_url)
+
+    # The server first: if its port is taken, uvicorn exits before any crawl has started.
+    server = make_server(cfg)
+    serving = asyncio.create_task(server.serve())
+    while not server.started and not serving.done():
+        await asyncio.sleep(0.05)
+
+    scheduler = make_scheduler(cfg)
+    scheduler.start(paused=True)  # the job store is readable once started
+    added, removed = sync_jobs(scheduler, cfg)
+    retry_s = max(1.0, min(cfg.get_float("COOPWATCH_ALERT_RETRY_S"), 60.0))
+    scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
+                      id="deliver-alerts", jobstore="memory", next_run_time=datetime.now(UTC))
+    scheduler.resume()
+    for job in scheduler.get_jobs(jobstore="default"):
+        logger.info("Scheduled %(job)s (%(trigger)s), next run %(next)s",
+                    {"job": job.id, "trigger": job.trigger, "next": job.next_run_time})
+    logger.info("Monitor started: %(added)s job(s) added, %(removed)s removed; alert delivery "
+                "every %(retry)g s", {"added": len(added), "removed": len(removed),
+                                      "retry": retry_s})
+
+    stopped = asyncio.create_task(stop.wait())
+    await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
+    if not stop.is_set():
+        logger.error("The feed server stopped; stopping the monitor")
+    logger.info("Stopping: no new checks")
+    scheduler.shutdown(wait=False)
+    await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"))
+    server.should_exit = True
+    await serving
+    stopped.cancel()
+    logger.info("Monitor stopped")

@@ -1,0 +1,127 @@
+"""What the daemon's jobs do, as plain functions of picklable arguments (APScheduler stores a
+reference to the function and its arguments, never an object):
+
+    check_source(name)  crawl in a child (it stores items + alert rows) → judge health →
+                        deliver due alerts
+    deliver_alerts()    one delivery pass (retries come due between crawls)
+
+Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (the monitor is
+stopping and the crawl outlived its grace period) and `recover_runs` (runs left open by a
+process that died, found when the monitor starts). An abandoned run is neither a success nor
+a failure of its source, so it changes no source field: no error streak, no priming.
+Settings: COOPWATCH_BASE_URL, COOPWATCH_CRAWL_TIMEOUT_S.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import threading
+from typing import Any
+
+from sqlalchemy import select
+
+from coopwatch.config import load_config
+from crawler.child import crawl_in_child
+from scheduler.alerts import DeliveryReport, deliver_pending
+from storage.db import session_scope, utcnow
+from storage.health import evaluate
+from storage.models import CrawlRun
+from storage.runs import is_primed
+
+logger = logging.getLogger(__name__)
+
+# Set by the daemon when it stops: a crawl that ends now was cut short, not a source failure.
+STOPPING = threading.Event()
+_running: set[str] = set()
+_running_lock = threading.Lock()
+
+
+def running() -> set[str]:
+    """Sources whose check is in progress in this process."""
+    with _running_lock:
+        return set(_running)
+
+
+def check_source(name: str) -> dict[str, Any]:
+    """One scheduled check of one source; returns the crawl's summary."""
+    cfg = load_config()
+    with session_scope(cfg.database_url) as session:
+        primed = is_primed(session, name)
+    if not primed:
+        logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
+                    "alerts", {"source": name})
+    with _running_lock:
+        _running.add(name)
+    try:
+        summary = crawl_in_child(name, base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                                 trigger="schedule",
+                                 timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"))
+    finally:
+        with _running_lock:
+            _running.discard(name)
+    if STOPPING.is_set():
+        return summary  # abandon_crawl recorded it
+    log = {"source": name, "run_id": summary.get("run_id"), "status": summary.get("status"),
+           "new": summary.get("new", 0), "reason": summary.get("reason") or ""}
+    if summary.get("status") == "busy":  # a CLI crawl holds the lock: it will do the work
+        logger.info("Skipped %(source)s: %(reason)s", log)
+        return summary
+    logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s", log)
+    with session_scope(cfg.database_url) as session:
+        evaluate(session, name, summary, cfg)
+    deliver_alerts()
+    return summary
+
+
+def deliver_alerts() -> DeliveryReport:
+    """Deliver every due outbox row (news and health)."""
+    cfg = load_config()
+    report = deliver_pending(cfg.database_url, cfg)
+    if report.sent or report.retrying or report.dead:
+        logger.info("Alert delivery: %(report)s", {"report": report})
+    return report
+
+
+def pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, someone else's
+        return True
+    return True
+
+
+def abandon_crawl(db_url: str, source: str, reason: str) -> int | None:
+    """Kill this source's scheduled crawl child and record its run as abandoned.
+
+    Returns the run id, or None when the child has not opened its run yet (try again)."""
+    with session_scope(db_url) as session:
+        run = session.scalar(select(CrawlRun).where(  # ix_crawl_run__source_started_at
+            CrawlRun.source == source, CrawlRun.trigger == "schedule",
+            CrawlRun.finished_at.is_(None)).order_by(CrawlRun.id.desc()))
+        if run is None:
+            return None
+        if run.pid and pid_alive(run.pid):
+            # crawl_in_child starts each child in its own session: its group is its pid
+            os.killpg(run.pid, signal.SIGKILL)
+        run.status, run.reason, run.finished_at = "abandoned", reason, utcnow()
+        logger.warning("Abandoned run %(run_id)s of %(source)s: %(reason)s",
+                       {"run_id": run.id, "source": source, "reason": reason})
+        return run.id
+
+
+def recover_runs(db_url: str) -> list[int]:
+    """Record as abandoned the open runs whose process is gone (the monitor or a CLI crawl
+    was killed). Pids are checked on this host: run crawls on one host."""
+    with session_scope(db_url) as session:
+        open_runs = session.scalars(select(CrawlRun).where(CrawlRun.finished_at.is_(None)))
+        dead = [run for run in open_runs if not (run.pid and pid_alive(run.pid))]
+        for run in dead:
+            run.status, run.finished_at = "abandoned", utcnow()
+            run.reason = "its crawl process died without recording an end (killed?)"
+            logger.warning("Recovered run %(run_id)s of %(source)s: abandoned",
+                           {"run_id": run.id, "source": run.source})
+        return [run.id for run in dead]

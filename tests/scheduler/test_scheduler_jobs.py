@@ -1,0 +1,133 @@
+"""The daemon's scheduling: stable job ids, add-missing/remove-stale that keeps stored run
+times, one catch-up run after downtime — and crawls that did not end on their own."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import sys
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+
+from coopwatch.config import Config, ConfigError, load_config
+from scheduler.daemon import make_scheduler, sync_jobs, wanted_jobs
+from scheduler.jobs import abandon_crawl, recover_runs
+from storage.db import session_scope
+from storage.models import CrawlRun, Source
+
+
+def cfg_for(tmp_path: Path, **env: str) -> Config:
+    return load_config({"COOPWATCH_DATA_DIR": str(tmp_path)} | env)
+
+
+def test_job_ids_hash_their_config(tmp_path: Path) -> None:
+    a = wanted_jobs(cfg_for(tmp_path))
+    assert [k.rsplit("-", 1)[0] for k in a] == ["check-osce", "check-interpol"]
+    assert a.keys() == wanted_jobs(cfg_for(tmp_path)).keys()
+    b = wanted_jobs(cfg_for(tmp_path, COOPWATCH_CHECK_EVERY_MIN="15"))
+    assert a.keys().isdisjoint(b.keys())
+    one = wanted_jobs(cfg_for(tmp_path, COOPWATCH_CHECK_SOURCES="osce", COOPWATCH_JITTER_S="0"))
+    [(trigger)] = [spec["trigger"] for spec in one.values()]
+    assert trigger.interval == timedelta(minutes=30) and trigger.jitter is None  # type: ignore
+
+
+def test_per_source_interval_from_a_toml_table(tmp_path: Path) -> None:
+    toml = tmp_path / "coopwatch.toml"
+    toml.write_text("check_every_min = 0.05\n[sources.interpol]\ncheck_every_min = 120\n")
+    specs = wanted_jobs(cfg_for(tmp_path, COOPWATCH_CONFIG=str(toml)))
+    intervals = {spec["args"][0]: spec["trigger"].interval for spec in specs.values()}  # type: ignore
+    assert intervals == {"osce": timedelta(seconds=3), "interpol": timedelta(hours=2)}
+    with pytest.raises(ConfigError):
+        wanted_jobs(cfg_for(tmp_path, COOPWATCH_CHECK_EVERY_MIN="0"))
+
+
+def test_sync_keeps_stored_jobs_and_their_next_run(tmp_path: Path) -> None:
+    async def scenario() -> None:
+        cfg = cfg_for(tmp_path)
+        first = make_scheduler(cfg)
+        first.start(paused=True)
+        added, removed = sync_jobs(first, cfg)
+        assert len(added) == 2 and removed == []
+        later = datetime.now(UTC) + timedelta(minutes=7)
+        first.modify_job(added[0], jobstore="default", next_run_time=later)
+        first.shutdown(wait=False)
+
+        again = make_scheduler(cfg)  # a restart: the job store file is still there
+        again.start(paused=True)
+        assert sync_jobs(again, cfg) == ([], [])
+        assert again.get_job(added[0], jobstore="default").next_run_time == later
+        changed = cfg_for(tmp_path, COOPWATCH_CHECK_SOURCES="osce", COOPWATCH_CHECK_EVERY_MIN="10")
+        added2, removed2 = sync_jobs(again, changed)
+        assert len(added2) == 1 and sorted(removed2) == sorted(added)
+        again.shutdown(wait=False)
+
+    asyncio.run(scenario())
+    assert (tmp_path / "jobs.sqlite").exists()
+
+
+def test_downtime_gives_one_catch_up_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The job itself fails fast (no archive here): an error event proves it ran, not missed.
+    monkeypatch.setenv("COOPWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.db'}")
+    cfg = cfg_for(tmp_path, COOPWATCH_CHECK_SOURCES="osce", COOPWATCH_CHECK_EVERY_MIN="60",
+                  COOPWATCH_JITTER_S="0")
+    events: list[int] = []
+
+    async def scenario() -> None:
+        sched = make_scheduler(cfg)
+        sched.add_listener(lambda e: events.append(e.code),
+                           EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED)
+        sched.start(paused=True)
+        [job_id] = sync_jobs(sched, cfg)[0]
+        # down for three hours: three hourly runs were missed
+        sched.modify_job(job_id, jobstore="default",
+                         next_run_time=datetime.now(UTC) - timedelta(hours=3))
+        sched.resume()
+        await asyncio.sleep(1.5)
+        sched.shutdown(wait=False)
+
+    asyncio.run(scenario())
+    assert events == [EVENT_JOB_ERROR]  # ran once (coalesced), not dropped as a misfire
+
+
+def _sleeper() -> subprocess.Popen[bytes]:
+    return subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"],
+                            start_new_session=True)
+
+
+def test_abandoned_crawl_is_killed_and_recorded_without_touching_the_source(
+        sqlite_url: str) -> None:
+    child = _sleeper()
+    try:
+        with session_scope(sqlite_url) as session:
+            session.add(CrawlRun(source="osce", trigger="schedule", pid=child.pid))
+        assert abandon_crawl(sqlite_url, "interpol", "stop") is None  # nothing to abandon
+        run_id = abandon_crawl(sqlite_url, "osce", "the monitor stopped")
+        assert child.wait(timeout=10) == -9
+        with session_scope(sqlite_url) as session:
+            run = session.get_one(CrawlRun, run_id)
+            assert (run.status, run.reason) == ("abandoned", "the monitor stopped")
+            src = session.get_one(Source, "osce")
+            assert (src.error_streak, src.primed_at, src.last_success_at) == (0, None, None)
+    finally:
+        child.kill()
+
+
+def test_runs_left_open_by_dead_processes_are_recovered(sqlite_url: str) -> None:
+    live, dead = _sleeper(), _sleeper()
+    dead.kill()
+    dead.wait()
+    try:
+        with session_scope(sqlite_url) as s:
+            s.add_all([CrawlRun(source="osce", pid=live.pid), CrawlRun(source="interpol",
+                                                                       pid=dead.pid)])
+        [recovered] = recover_runs(sqlite_url)
+        with session_scope(sqlite_url) as s:
+            statuses = {r.source: r.status for r in s.query(CrawlRun)}
+            assert s.get_one(CrawlRun, recovered).source == "interpol"
+        assert statuses == {"osce": "running", "interpol": "abandoned"}
+        assert recover_runs(sqlite_url) == []
+    finally:
+        live.kill()
