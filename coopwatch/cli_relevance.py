@@ -1,0 +1,124 @@
+"""`coopwatch classify` and `coopwatch evaluate`: the relevance classifier from the shell.
+
+Registered on the main app by coopwatch.cli through register(app). Both read the [relevance]
+table of the config file (COOPWATCH_CONFIG) over the shipped crawler/relevance_defaults.toml.
+A user mistake ends in one clear line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+
+from coopwatch.config import ConfigError, load_config
+from crawler.evaluation import evaluate, format_report, load_items
+from crawler.relevance import Rules, body_with_summary, classify, load_rules
+
+# The vendored labelled items live with the tests; an installed package has no copy, so there
+# `evaluate` needs --samples (the samples are for tuning, not for running the watcher).
+REPO_SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_items.json"
+
+
+def _fail(message: str) -> NoReturn:
+    # Typer 0.29 vendors its own click, so a ClickException from the click package would escape
+    # typer's handler as a traceback; print the one line ourselves.
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
+def _rules() -> Rules:
+    try:
+        return load_rules(load_config().table("relevance"))
+    except ConfigError as err:  # RulesError is one too: it names the bad key
+        _fail(str(err))
+
+
+def _skip(number: int, why: str) -> None:
+    typer.echo(f"line {number}: {why}; skipped", err=True)
+
+
+def classify_command() -> None:
+    """Classify items: JSON lines on stdin, one JSON line per item on stdout.
+
+    Input, one object per line: "title", "body", and optionally "subtitle", "summary", "source".
+
+    Output, one line per item: {"level", "score", "reasons"}; the last reason is the decision.
+
+    A bad line is reported on stderr with its number and skipped; the exit code is then 1.
+
+    Example:  echo '{"title": "OSCE and INTERPOL sign MoU", "source": "osce"}' | coopwatch classify
+    """
+    rules = _rules()
+    # Bytes, so that one line of bad UTF-8 is reported instead of ending the whole run.
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    bad = 0
+    for number, raw in enumerate(stdin, 1):
+        try:
+            line = raw.decode("utf-8")
+        except UnicodeDecodeError as err:
+            bad += 1
+            _skip(number, f"not UTF-8 (byte {err.start} of the line)")
+            continue
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError as err:
+            bad += 1
+            _skip(number, f"not valid JSON ({err.msg} at column {err.colno})")
+            continue
+        except (ValueError, RecursionError) as err:  # huge numbers, absurd nesting
+            bad += 1
+            _skip(number, f"not usable JSON ({type(err).__name__})")
+            continue
+        if not isinstance(item, dict):
+            bad += 1
+            _skip(number, f'expected a JSON object like {{"title": …, "body": …}}, '
+                          f"got {type(item).__name__}")
+            continue
+        result = classify(item.get("title", ""),
+                          body_with_summary(item.get("summary"), item.get("body")),
+                          item.get("subtitle"), item.get("source"), rules)
+        out = {"level": result.level.value, "score": result.score, "reasons": result.reasons}
+        stdout.write(json.dumps(out, ensure_ascii=False).encode("utf-8") + b"\n")
+        stdout.flush()  # one result per line as it comes: usable in a pipe
+    if bad:
+        typer.echo(f"{bad} bad line(s) skipped", err=True)
+        raise typer.Exit(1)
+
+
+def evaluate_command(
+    samples: Annotated[Path | None, typer.Option(
+        "--samples", help="Labelled items (JSON list) [default: tests/data/labelled_items.json]",
+        dir_okay=False)] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Measure the classifier on labelled items: confusion matrix, precision and recall.
+
+    "About co-operation" means primary or secondary, against each item's about_cooperation label.
+
+    Example:  coopwatch evaluate --samples tests/data/labelled_items.json
+    """
+    path = samples or REPO_SAMPLES
+    if not path.is_file():
+        _fail(f"no labelled items at {path}; pass --samples PATH")
+    rules = _rules()
+    try:
+        report = evaluate(load_items(path), rules)
+    except (OSError, ValueError) as err:  # unreadable file, bad JSON, unknown label
+        _fail(f"cannot evaluate {path}: {err}")
+    if as_json:
+        typer.echo(json.dumps(report.to_dict() | {"samples": str(path)}, ensure_ascii=False,
+                              indent=2))
+    else:
+        typer.echo(f"{format_report(report)}\n\nsamples: {path}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add `classify` and `evaluate` to the main app."""
+    app.command("classify")(classify_command)
+    app.command("evaluate")(evaluate_command)
