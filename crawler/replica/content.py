@@ -120,7 +120,9 @@ class Item:
             "site": self.site, "key": self.key, "url": self.path,
             "alt_urls": list(self.alt_paths), "title": self.title,
             "published": self.published.isoformat() if self.published else None,
-            "date_on_page": self.date_on_page and self.published is not None,
+            # what the article page alone tells (its date element, or a dated dateline)
+            "published_on_page": self.published.isoformat() if self.published and (
+                self.date_on_page or (self.style != "interpol" and self.dateline())) else None,
             "place": self.place if (self.dateline() or labelled_place) and self.place else None,
             "content_type": self.content_type or None, "tags": list(self.tags),
             "relevance": self.relevance,
@@ -134,8 +136,9 @@ def stable_int(*parts: object) -> int:
 
 def interpol_slug(title: str) -> str:
     """INTERPOL's slugs: words joined by "-", apostrophes become "-s" ("chief’s" → "chief-s")."""
-    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[A-Za-z0-9]+", ascii_title.replace("'", " ")))
+    spaced = re.sub(r"['’]", " ", title)  # before folding to ASCII, which drops "’"
+    ascii_title = unicodedata.normalize("NFKD", spaced).encode("ascii", "ignore").decode()
+    return "-".join(re.findall(r"[A-Za-z0-9]+", ascii_title))
 
 
 def interpol_key(published: date, title: str) -> str:

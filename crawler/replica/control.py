@@ -9,7 +9,7 @@ Control (JSON in, JSON out; a bad request gets 400 and a message saying what to 
     POST /_replica/rss      {enabled: bool} or {broken: bool}
     POST /_replica/reset    back to the catalogue: no published items, faults or counts
     GET  /_replica/stats    {"requests": {target: n}, "by_status": {"200": n},
-                             "statuses": {target: {"304": n}}}
+                             "statuses": {target: {"304": n}}, "user_agents": {ua: n}}
 Misbehaviour (STYLE.md: "give each misbehaviour a route"): /status/<code>, /slow?seconds=N,
 /redirect-offsite, /latin1, /huge, /truncated.
 """

@@ -80,8 +80,8 @@ async def site_page(request: Request, site: str,
 
 
 class CountRequests:
-    """ASGI middleware: count each request by target (path and query) and status, so tests can
-    see what a crawl fetched. Control endpoints are not counted."""
+    """ASGI middleware: count each request by target (path and query), status and User-Agent,
+    so tests can see what a crawl fetched and who asked. Control endpoints are not counted."""
 
     def __init__(self, app: ASGIApp, state: ReplicaState) -> None:
         self.app, self.state = app, state
@@ -92,10 +92,11 @@ class CountRequests:
             return
         query = scope.get("query_string", b"").decode("latin-1")
         target = scope["path"] + (f"?{query}" if query else "")
+        agent = dict(scope["headers"]).get(b"user-agent", b"").decode("latin-1")
 
         async def counting_send(message: Message) -> None:
             if message["type"] == "http.response.start":
-                self.state.record(target, message["status"])
+                self.state.record(target, message["status"], agent)
             await send(message)
 
         await self.app(scope, receive, counting_send)

@@ -6,6 +6,7 @@ and page handlers are async and never await while changing it), so it needs no l
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -18,6 +19,10 @@ FAULT_KINDS = ("500", "429", "403", "slow", "offsite_redirect", "redesign")
 ITEM_FAULTS = ("missing_date", "latin1", "truncated", "huge")
 RSS_MODES = ("on", "off", "broken")
 FIRST_PUBLISHED_NID = 610000
+# A body written with its own dateline ("GENEVA, 3 May 2026 – …"): the replica writes datelines
+# itself (once, in the item's style, without the date for missing_date), so it takes it off.
+_OWN_DATELINE = re.compile(r"^(?P<place>[^,–—\n]{2,60}?),\s*\d{1,2}\s+[A-Za-z]+\s+\d{4}\.?"
+                           r"\s*[-–—]\s+")
 DEFAULT_SLOW_S = 3.0
 
 
@@ -33,6 +38,7 @@ class ReplicaState:
     rss: str = "on"
     requests: Counter[str] = field(default_factory=Counter)
     statuses: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
+    user_agents: Counter[str] = field(default_factory=Counter)
     last_modified: datetime = field(default_factory=lambda: datetime(2010, 1, 1, tzinfo=UTC))
 
     def reset(self) -> None:
@@ -49,16 +55,18 @@ class ReplicaState:
     def find_old(self, path: str) -> Item | None:
         return next((i for i in self.items("interpol") if i.old_path == path), None)
 
-    def record(self, target: str, status: int) -> None:
+    def record(self, target: str, status: int, user_agent: str) -> None:
         self.requests[target] += 1
         self.statuses[target][str(status)] += 1
+        self.user_agents[user_agent] += 1
 
     def stats(self) -> dict[str, Any]:
         by_status: Counter[str] = Counter()
         for counts in self.statuses.values():
             by_status.update(counts)
         return {"requests": dict(self.requests), "by_status": dict(by_status),
-                "statuses": {t: dict(c) for t, c in self.statuses.items()}}
+                "statuses": {t: dict(c) for t, c in self.statuses.items()},
+                "user_agents": dict(self.user_agents)}
 
     def set_fault(self, site: str, kind: str | None, seconds: float | None = None) -> None:
         if site not in SITES:
@@ -97,9 +105,12 @@ class ReplicaState:
             raise BadRequest(f"date must be YYYY-MM-DD, got {fields.get('date')!r}") from err
         body = str(fields.get("body") or title)
         paragraphs = [p.strip() for p in body.split("\n") if p.strip()]
+        place = str(fields.get("place") or "")
+        if own := _OWN_DATELINE.match(paragraphs[0]):
+            paragraphs[0] = paragraphs[0][own.end():]
+            place = place or own.group("place").strip()
         tags = fields.get("tags") or []
         tags = [t.strip() for t in tags.split(",")] if isinstance(tags, str) else list(tags)
-        place = str(fields.get("place") or "")
         section = str(fields.get("section") or "secretariat")
         if site == "osce" and section not in SECTIONS:
             raise BadRequest(f"unknown OSCE section {section!r}; e.g. secretariat, bishkek")
