@@ -181,6 +181,15 @@ def test_pages_without_an_article_raise_not_an_article(html: str) -> None:
             parse_article(source, "https://www.osce.org/x/1", html)
 
 
+def test_a_decoded_page_that_still_declares_its_encoding_parses() -> None:
+    html = ('<?xml version="1.0" encoding="iso-8859-1"?><html><body><div class="content--header">'
+            '<h1>Zürich talks</h1></div><div class="content--content"><div><div class="pane-'
+            'content"><p>ZÜRICH, 5 May 2015 - Text.</p></div></div></div></body></html>')
+    article = parse_article("osce", "https://www.osce.org/x/1", html)
+    assert (article.title, article.place) == ("Zürich talks", "ZÜRICH")
+    assert article.published_at == datetime(2015, 5, 5, tzinfo=UTC)
+
+
 def test_generic_never_takes_a_date_from_related_news() -> None:
     html = """<html><body><main><h1>Some item</h1><p>LYON, France – Text of the item.</p>
     <h2>Related news</h2><ul><li><a href="/a">Other</a> <time datetime="2018-01-02">

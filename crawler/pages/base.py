@@ -109,8 +109,8 @@ def entry(url: Field[str], title: Field[str], **fields: Field[Any] | None) -> Li
     """A ListingEntry whose provenance records the layer of every field that was found."""
     found = {k: v for k, v in {"url": url, "title": title, **fields}.items()
              if v is not None and v.value not in (None, "", [])}
-    return ListingEntry(**{k: v.value for k, v in found.items()},
-                        provenance={k: v.layer for k, v in found.items()})
+    values: dict[str, Any] = {k: v.value for k, v in found.items()}
+    return ListingEntry(**values, provenance={k: v.layer for k, v in found.items()})
 
 
 def build_article(source: str, fields: Mapping[str, Field[Any] | None]) -> Article:

@@ -95,5 +95,4 @@ def parse_date(text: str) -> datetime | None:
     match = DAY_MONTH_YEAR.fullmatch(text)
     if match is None:
         return None
-    day, month, year = match.groups()
-    return _utc(int(year), MONTHS[month.lower()], int(day))
+    return _utc(int(match[3]), MONTHS[match[2].lower()], int(match[1]))

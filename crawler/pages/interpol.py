@@ -133,8 +133,8 @@ class InterpolLegacyLayout(_InterpolLayout):
 
 
 class InterpolArticlePage:
-    layouts: ClassVar[tuple[type[_InterpolLayout], ...]] = (Interpol2019Layout,
-                                                            InterpolLegacyLayout)
+    layouts: ClassVar[tuple[type[Interpol2019Layout] | type[InterpolLegacyLayout], ...]] = (
+        Interpol2019Layout, InterpolLegacyLayout)
 
     def __init__(self, doc: Document) -> None:
         layout = next((cls for cls in self.layouts if cls.matches(doc)), None)

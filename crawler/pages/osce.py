@@ -85,7 +85,7 @@ class Osce2025Layout(_OsceLayout):
     @staticmethod
     def read_facts(root: HtmlElement) -> dict[str, HtmlElement]:
         """Label ("date", "place" …) -> the element holding its value (the <dd> after <dt>)."""
-        facts = {}
+        facts: dict[str, HtmlElement] = {}
         for dt in root.iter("dt"):
             label, value = _label(text_of(dt)), dt.getnext()
             if label in FACT_LABELS and value is not None and value.tag == "dd":

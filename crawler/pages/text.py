@@ -27,6 +27,7 @@ BLOCK_TAGS = ("p", "li", "h2", "h3", "h4", "h5", "h6")
 INVISIBLE_TAGS = frozenset({"script", "style", "noscript", "template"})
 RELATED_HEADINGS = frozenset({"related news", "related articles", "more news", "see also"})
 _COUNTER = re.compile(r"^\d+\s*/\s*\d+$")
+UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 MAX_DATE_CHARS = 40  # "Tuesday, 5 December 2019" fits; a sentence with a date does not
 
 
@@ -42,7 +43,7 @@ def parse_html(html: str) -> HtmlElement:
         return lxml.html.document_fromstring(html)
     except ValueError:  # a str with an XML encoding declaration: let lxml read the bytes
         try:
-            return lxml.html.document_fromstring(html.encode("utf-8"))
+            return lxml.html.document_fromstring(html.encode("utf-8"), parser=UTF8_PARSER)
         except ParserError as err:
             raise EmptyDocument(str(err)) from err
     except ParserError as err:

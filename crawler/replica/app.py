@@ -134,7 +134,7 @@ async def osce_download(request: Request) -> Response:
     found = [i for i in state_of(request).items("osce") if path in i.downloads]
     if not found:
         return Response("Page not found", status_code=404, media_type="text/plain")
-    return Response(control.minimal_pdf(found[0].title), media_type="application/pdf")
+    return Response(osce_pages.minimal_pdf(found[0].title), media_type="application/pdf")
 
 
 # --- www.interpol.int --------------------------------------------------------------------------

@@ -67,7 +67,7 @@ class Item:
     tags: tuple[str, ...] = ()  # OSCE fields of work; INTERPOL topic
     units: tuple[str, ...] = ()  # OSCE "Where we are" / "Issued by" / "Source"
     section: str = ""  # OSCE section slug
-    layout: str = ""  # OSCE "2025" | "2023"; INTERPOL "2019" (old_path also serves "legacy")
+    layout: str = ""  # OSCE "2025" | "2023" (INTERPOL items all use the 2019 site)
     summary: str = ""  # OSCE lead or teaser; INTERPOL standfirst
     date_on_page: bool = True  # False: only listings and the dateline (if any) carry the date
     with_meta: bool = False  # og:*, article:published_time and JSON-LD
@@ -100,7 +100,7 @@ class Item:
 
     def dateline(self) -> str:
         """The words that open the first paragraph, e.g. "BISHKEK, 20 December 2010 - "."""
-        day = f"{self.published.day} {self.published:%B %Y}" if self.published else ""
+        day = day_text(self.published) if self.published else ""
         if self.style == "none" or not self.place or (not day and self.style != "interpol"):
             return ""
         return {
@@ -127,6 +127,11 @@ class Item:
             "content_type": self.content_type or None, "tags": list(self.tags),
             "relevance": self.relevance,
         }
+
+
+def day_text(day: date) -> str:
+    """"5 December 2019": day not zero-padded, English month (osce.md, interpol.md)."""
+    return f"{day.day} {day:%B %Y}"
 
 
 def stable_int(*parts: object) -> int:
@@ -225,7 +230,7 @@ def _interpol_item(spec: InterpolSpec | Sample, index: int, lead_and_more: tuple
     return Item(
         site="interpol", key=key, title=spec.title, published=published, blocks=tuple(blocks),
         relevance=spec.relevance, place=spec.place, style="interpol" if spec.place else "none",
-        content_type="News", tags=(topic,) if topic else (), layout="2019",
+        content_type="News", tags=(topic,) if topic else (),
         summary=standfirst, old_path=old_path,
         with_meta=stable_int("interpol", key) % 2 == 0, modified=modified_at(published),
     )

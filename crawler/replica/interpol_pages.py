@@ -12,18 +12,17 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime
 
-from crawler.replica.content import Item
+from crawler.replica.content import Item, day_text
 from crawler.replica.markup import (
     BODY_END,
     BODY_START,
     Page,
-    day_text,
     esc,
     inline,
     meta_tags,
     published_datetime,
+    snippet,
 )
-from crawler.replica.osce_pages import snippet
 
 PAGE_SIZE = 12
 RSS_SIZE = 20

@@ -15,6 +15,7 @@ from datetime import date, datetime, time, timedelta, timezone
 
 from crawler.replica.content import Item, stable_int
 
+SNIPPET_CHARS = 200
 HUGE_BYTES = 3 * 1024 * 1024  # past the 2 MB cap that capture and the spiders apply
 TRUNCATE_AT = 0.5  # keep this share of the body's markup
 # Every article template wraps its body in these, so faults know where the body is.
@@ -48,9 +49,12 @@ def inline(text: str) -> str:
     return marked.replace("\n", "<br>\n")
 
 
-def day_text(day: date) -> str:
-    """"5 December 2019": day not zero-padded, English month (osce.md, interpol.md)."""
-    return f"{day.day} {day:%B %Y}"
+def snippet(item: Item) -> str:
+    """A listing's teaser: the lead with its dateline, cut at a word with " ..." (osce.md)."""
+    text = item.dateline() + item.lead
+    if len(text) <= SNIPPET_CHARS:
+        return text
+    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " ..."
 
 
 def _last_sunday(year: int, month: int) -> date:

@@ -9,20 +9,19 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from crawler.replica.content import Item
+from crawler.replica.content import Item, day_text
 from crawler.replica.markup import (
     BODY_END,
     BODY_START,
     Page,
-    day_text,
     esc,
     inline,
     meta_tags,
     published_datetime,
+    snippet,
 )
 from crawler.replica.seeds import menu_groups
 
-SNIPPET_CHARS = 200
 DRUPAL_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
                   '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">')
 
@@ -188,13 +187,6 @@ def article(item: Item, origin: str, *, redesigned: bool = False) -> Page:
     return (article_2025 if item.layout == "2025" else article_2023)(item, origin)
 
 
-def snippet(item: Item) -> str:
-    text = item.dateline() + item.lead
-    if len(text) <= SNIPPET_CHARS:
-        return text
-    return text[:SNIPPET_CHARS].rsplit(" ", 1)[0] + " ..."
-
-
 def _result(item: Item) -> str:
     lines = []
     if item.published:
@@ -287,3 +279,24 @@ def sitemap(items: list[Item], origin: str) -> str:
                      "<changefreq>monthly</changefreq></url>" for i in items)
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
             f'schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
+
+
+def minimal_pdf(title: str) -> bytes:
+    """A one-page PDF naming the document: enough for a link that must not 404."""
+    text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")
+    stream = b"BT /F1 12 Tf 72 720 Td (" + text + b") Tj ET"
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>",
+               b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+               b"/Resources << /Font << /F1 5 0 R >> >> >>",
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = b"%PDF-1.4\n", []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1, xref)

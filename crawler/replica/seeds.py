@@ -126,7 +126,7 @@ def _interpol_001() -> Item:
     return Item(
         site="interpol", key=interpol_key(published, title), title=title, published=published,
         blocks=tuple(blocks), relevance="primary", place=place, style="interpol",
-        content_type="News", tags=("Partnerships",), layout="2019",
+        content_type="News", tags=("Partnerships",),
         modified=modified_at(published),
     )
 
@@ -139,7 +139,7 @@ def _interpol_002() -> Item:
     return Item(
         site="interpol", key=interpol_key(published, title), title=title, published=published,
         blocks=tuple(Block("p", p) for p in [lead, *lines[4:]]), relevance="primary",
-        place=place, style="interpol", content_type="News", layout="2019",
+        place=place, style="interpol", content_type="News",
         old_path="/en/News-and-media/News/2017/N2017-065", with_meta=True,
         modified=modified_at(published),
     )

@@ -129,7 +129,7 @@ class ReplicaState:
                              or ("Press release" if site == "osce" else "News")),
             tags=tuple(tags), units=SECTIONS[section][0] if site == "osce" else (),
             section=section if site == "osce" else "",
-            layout=str(fields.get("layout") or ("2025" if site == "osce" else "2019")),
+            layout=str(fields.get("layout") or "2025") if site == "osce" else "",
             summary=str(fields.get("summary") or ""), date_on_page=fault != "missing_date",
             with_meta=bool(fields.get("with_meta")), fault=fault,
             modified=self._next_modified(),

@@ -1,0 +1,1 @@
+"""Page objects: pure functions of (url, html) that read listings, feeds and articles."""
