@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import cached_property
 from types import ModuleType
-from typing import Any, Generic, Protocol, TypeVar
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from urllib.parse import urljoin
 
 from lxml.html import HtmlElement
@@ -103,6 +103,35 @@ class ListingPage(Protocol):
     name: str
 
     def to_listing(self) -> Listing: ...
+
+
+class Layout(Protocol):
+    @property
+    def name(self) -> str: ...
+
+    def __init__(self, doc: Document) -> None: ...
+
+    @classmethod
+    def matches(cls, doc: Document) -> bool: ...
+
+    def to_article(self) -> Article: ...
+
+
+class LayoutSwitch:
+    """An article page object that hands the page to the first of its `layouts` (newest first)
+    that matches it (cf. web-poet's layout_switch); none matching means UseGeneric."""
+
+    layouts: ClassVar[tuple[type[Layout], ...]]
+
+    def __init__(self, doc: Document) -> None:
+        layout = next((cls for cls in self.layouts if cls.matches(doc)), None)
+        if layout is None:
+            raise UseGeneric(f"{doc.url}: no {type(self).__name__} layout matches")
+        self.layout = layout(doc)
+        self.name = self.layout.name
+
+    def to_article(self) -> Article:
+        return self.layout.to_article()
 
 
 def entry(url: Field[str], title: Field[str], **fields: Field[Any] | None) -> ListingEntry:

@@ -19,9 +19,9 @@ from crawler.pages.base import (
     BrokenFeed,
     Document,
     Field,
+    LayoutSwitch,
     Listing,
     ListingEntry,
-    UseGeneric,
     build_article,
     entry,
 )
@@ -132,19 +132,9 @@ class InterpolLegacyLayout(_InterpolLayout):
         return self.article(published, self.h1)
 
 
-class InterpolArticlePage:
-    layouts: ClassVar[tuple[type[Interpol2019Layout] | type[InterpolLegacyLayout], ...]] = (
-        Interpol2019Layout, InterpolLegacyLayout)
-
-    def __init__(self, doc: Document) -> None:
-        layout = next((cls for cls in self.layouts if cls.matches(doc)), None)
-        if layout is None:
-            raise UseGeneric(f"{doc.url}: not an INTERPOL news article URL, or no title")
-        self.layout = layout(doc)
-        self.name = self.layout.name
-
-    def to_article(self) -> Article:
-        return self.layout.to_article()
+class InterpolArticlePage(LayoutSwitch):
+    # chosen by URL: /News-and-Events/News/… is the 2019 site, /News-and-media/News/… the old
+    layouts = (Interpol2019Layout, InterpolLegacyLayout)
 
 
 class InterpolListingPage:

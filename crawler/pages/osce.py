@@ -7,7 +7,6 @@ Layouts are tried newest first; archived pages keep the old one.
 
 from __future__ import annotations
 
-from typing import ClassVar
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -15,6 +14,7 @@ from lxml.html import HtmlElement
 from crawler.pages.base import (
     Document,
     Field,
+    LayoutSwitch,
     Listing,
     ListingEntry,
     UseGeneric,
@@ -173,19 +173,8 @@ class Osce2023Layout(_OsceLayout):
         })
 
 
-class OsceArticlePage:
-    layouts: ClassVar[tuple[type[Osce2025Layout] | type[Osce2023Layout], ...]] = (
-        Osce2025Layout, Osce2023Layout)
-
-    def __init__(self, doc: Document) -> None:
-        layout = next((cls for cls in self.layouts if cls.matches(doc)), None)
-        if layout is None:
-            raise UseGeneric(f"{doc.url}: no OSCE article layout matches")
-        self.layout = layout(doc)
-        self.name = self.layout.name
-
-    def to_article(self) -> Article:
-        return self.layout.to_article()
+class OsceArticlePage(LayoutSwitch):
+    layouts = (Osce2025Layout, Osce2023Layout)
 
 
 class OsceListingPage:
