@@ -25,6 +25,7 @@ import signal
 import time
 from datetime import UTC, datetime
 
+from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
@@ -91,6 +92,9 @@ def make_scheduler(cfg: Config) -> AsyncIOScheduler:
     return AsyncIOScheduler(
         jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{jobs_db}"),
                    "memory": MemoryJobStore()},  # the delivery pass needs no persistence
+        # Threads, not the loop's executor: jobs block on a child process, and on shutdown
+        # APScheduler's asyncio executor would cancel their futures while they still run.
+        executors={"default": ThreadPoolExecutor(max_workers=8)},
         job_defaults=JOB_DEFAULTS, timezone=UTC)
 
 
