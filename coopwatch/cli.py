@@ -11,9 +11,8 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, NoReturn
 
-import click
 import typer
 from rich.console import Console
 from rich.table import Table
@@ -39,11 +38,19 @@ out = Console()
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
+def fail(message: str) -> NoReturn:
+    """A user mistake or an unusable setting: one line on stderr, exit 1, no traceback.
+    (typer bundles its own click, so click.ClickException from the click package is not
+    caught here.)"""
+    typer.echo(f"Error: {message}", err=True)
+    raise typer.Exit(1)
+
+
 def config() -> Config:
     try:
         return load_config()
     except ConfigError as err:
-        raise click.ClickException(str(err)) from err
+        fail(str(err))
 
 
 @contextmanager
@@ -56,7 +63,7 @@ def db_session(cfg: Config) -> Iterator[Session]:
         msg = str(err.orig).splitlines()[0]
         hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
             "does not exist" in msg else ""
-        raise click.ClickException(f"database error: {msg}.{hint}") from err
+        fail(f"database error: {msg}.{hint}")
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -65,7 +72,7 @@ def parse_day(value: str | None, option: str) -> date | None:
     try:
         return date.fromisoformat(value)
     except ValueError as err:
-        raise click.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2019-12-05",
+        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2019-12-05",
                                  param_hint=option) from err
 
 
@@ -82,7 +89,7 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
     try:
         migrate.upgrade(cfg.database_url, revision)
     except OperationalError as err:
-        raise click.ClickException(f"cannot migrate {cfg.database_url}: {err.orig}") from err
+        fail(f"cannot migrate {cfg.database_url}: {err.orig}")
     typer.echo(f"database at revision {migrate.current(cfg.database_url)}", err=True)
 
 
@@ -122,7 +129,7 @@ def query(
 
     Example:  coopwatch query "joint action plan" --source interpol --json"""
     if source is not None and source not in ("osce", "interpol"):
-        raise click.BadParameter(f"{source!r}: use osce or interpol", param_hint="--source")
+        raise typer.BadParameter(f"{source!r}: use osce or interpol", param_hint="--source")
     q = SearchQuery(text=text, source=source, since=parse_day(since, "--since"),
                     until=parse_day(until, "--until"), levels=tuple(level or ()), limit=limit,
                     raw=raw)
@@ -134,7 +141,7 @@ def query(
                 return
             hits = search(session, q)
         except BadQuery as err:
-            raise click.ClickException(str(err)) from err
+            fail(str(err))
         rows = [item_json(h.item, snippet=h.snippet) for h in hits]
     if as_json:
         emit_json(rows)
@@ -157,7 +164,7 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id (see `coopwatch qu
     with db_session(cfg) as session:
         item = session.get(Item, item_id)
         if item is None:
-            raise click.ClickException(f"no item {item_id}; `coopwatch query` lists the ids")
+            fail(f"no item {item_id}; `coopwatch query` lists the ids")
         data = item_detail_json(session, item)
     if as_json:
         emit_json(data)
@@ -204,9 +211,10 @@ def main() -> None:
 
 
 # Each area registers its commands; imported last because they use the helpers above.
-from coopwatch import cli_crawl  # noqa: E402
+from coopwatch import cli_crawl, cli_relevance  # noqa: E402
 
-cli_crawl.register(app)
+for area in (cli_crawl, cli_relevance):
+    area.register(app)
 
 from coopwatch import cli_monitor  # noqa: E402
 

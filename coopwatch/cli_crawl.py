@@ -7,7 +7,6 @@ import subprocess
 import sys
 from typing import Annotated, Any
 
-import click
 import typer
 
 from coopwatch.cli import config, parse_day
@@ -45,11 +44,11 @@ def register(app: typer.Typer) -> None:
         Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
         names = list(SOURCES) if source == "all" else [source]
         if any(n not in SOURCES for n in names):
-            raise click.BadParameter(f"{source!r}: use osce, interpol or all",
+            raise typer.BadParameter(f"{source!r}: use osce, interpol or all",
                                      param_hint="SOURCE")
         day = parse_day(since, "--since")
         if max_pages is not None and max_pages < 1:
-            raise click.BadParameter("must be 1 or more", param_hint="--max-pages")
+            raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")
         cfg = config()
         summaries = []
         for name in names:

@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
 from storage import locks
-from storage.db import session_scope
+from storage.db import session_factory, session_scope
 from storage.models import CrawlRun
 from storage.runs import finish_run, start_run
 
@@ -29,6 +29,8 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     get = stats.get
     errors = {k.removeprefix("coopwatch/errors/"): v for k, v in stats.items()
               if k.startswith("coopwatch/errors/")}
+    if offsite := get("offsite/filtered"):  # dropped before any errback: an off-site redirect
+        errors["offsite_redirect"] = offsite
     parsed = get("coopwatch/articles_parsed", 0)
     listing_pages = get("coopwatch/listing_pages", 0)
     not_modified = get("httpcache/revalidate", 0)
@@ -51,18 +53,24 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     elif not listed:
         what = ", ".join(f"{k} ×{v}" for k, v in sorted(errors.items())) or "no answer"
         status, reason = "failed", f"no listing could be read ({what})"
-    elif errors or empty or health["fallback_alarm"]:
+    elif errors or empty or health["fallback_alarm"] or health["missing_date"]:
         status = "errors"
         parts = [f"{k} ×{v}" for k, v in sorted(errors.items())]
         if empty:
             parts.append(f"{empty} listing page(s) with no entries")
         if health["fallback_alarm"]:
             parts.append(f"title/date from a fallback on {share:.0%} of articles")
+        if health["missing_date"]:
+            parts.append(f"{health['missing_date']} article(s) without a date")
         reason = "; ".join(parts)
+        if listings_failed:
+            reason += " (a listing failed)"
     else:
         status, reason = "ok", None
-    if listings_failed and status == "errors":
-        reason = f"{reason} (a listing failed)"
+    if feed := get("coopwatch/feed_problem"):
+        health["feed"] = feed
+        note = f"feed {feed}: used the HTML listing"
+        reason = f"{reason}; {note}" if reason else note
     return {
         "status": status, "reason": reason,
         "requests": get("downloader/request_count", 0), "not_modified": not_modified,
@@ -98,7 +106,8 @@ class RunRecorder:
         assert stats is not None
         if self.dry_run:
             return  # a dry run writes nothing, not even a run row
-        with session_scope(self.url) as session:
+        # A plain session: acquiring the lock commits on its own, before the run row.
+        with session_factory(self.url)() as session:
             try:
                 locks.acquire(session, spider.name)
             except locks.SourceBusy as err:
@@ -108,6 +117,7 @@ class RunRecorder:
                 return
             self.locked = True
             run = start_run(session, spider.name, self.trigger, os.getpid())
+            session.commit()
             self.run_id = run.id
         stats.set_value("coopwatch/run_id", self.run_id)
         logger.info("Run %(run_id)s of %(source)s started", {"run_id": self.run_id,
@@ -127,7 +137,7 @@ class RunRecorder:
                 run = session.get_one(CrawlRun, self.run_id)
                 finish_run(session, run, summary | {"stats": keep})
         if self.locked:
-            with session_scope(self.url) as session:
+            with session_factory(self.url)() as session:
                 locks.release(session, spider.name)
         stats.set_value("coopwatch/summary", summary)
         logger.info("Run %(run_id)s of %(source)s: %(status)s %(reason)s",

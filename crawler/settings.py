@@ -43,7 +43,7 @@ DEFAULT_REQUEST_HEADERS = {
 }
 
 HTTPCACHE_ENABLED = True
-HTTPCACHE_POLICY = "scrapy.extensions.httpcache.RFC2616Policy"
+HTTPCACHE_POLICY = "crawler.httpcache.RevalidatingPolicy"  # RFC 2616, but a 5xx is an error
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
 HTTPCACHE_DIR = str((_cfg.data_dir / "httpcache").resolve())
 HTTPCACHE_ALWAYS_STORE = True  # keep a validator even when the site says no-cache

@@ -136,7 +136,9 @@ def search(session: Session, q: SearchQuery) -> list[Hit]:
     try:
         rows = session.execute(stmt).all()
     except OperationalError as err:
-        # Only reachable with raw=True: FTS5 rejects its own syntax errors at run time.
+        if not q.raw:
+            raise  # not the user's query: a missing table, a locked file …
+        # FTS5 rejects its own syntax errors at run time.
         session.rollback()
         raise BadQuery(f"the full-text engine rejected the query: {err.orig}") from err
     return [Hit(item=row[0], rank=row[1], snippet=row[2]) for row in rows]

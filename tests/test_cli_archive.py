@@ -77,7 +77,8 @@ def test_show_prints_story_and_reasons(seeded: dict[str, str]) -> None:
     assert code == 0 and "story" in out and "BRATISLAVA" in out
 
 
-def test_table_output(seeded: dict[str, str]) -> None:
+def test_table_output(seeded: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "250")
     code, out, _ = cw("query", "--source", "interpol")
     assert code == 0 and "INTERPOL and OSCE discuss" in out
 

@@ -17,6 +17,7 @@ from urllib.parse import urlsplit
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DownloadCancelledError, DownloadTimeoutError, IgnoreRequest
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -30,6 +31,21 @@ from storage.db import session_scope
 from storage.runs import known_urls
 
 logger = logging.getLogger(__name__)
+
+
+def error_kind(failure: Failure) -> str:
+    """A short, stable name for a failed request: http_500, timeout, too_large, offsite …"""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+        return "timeout"
+    if failure.check(DNSLookupError):
+        return "dns"
+    if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        return "too_large"
+    if failure.check(IgnoreRequest):
+        return "ignored"  # robots.txt forbids it, or an off-site redirect was dropped
+    return type(failure.value).__name__
 
 
 class CoopSpider(Spider):
@@ -109,8 +125,9 @@ class CoopSpider(Spider):
         stats.inc_value("coopwatch/listing_entries", len(parsed.entries))
         fresh = [e for e in parsed.entries if self.is_fresh(e)]
         for entry in fresh:
-            yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
-                          cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
+            if self.claim(entry):
+                yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
+                              cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
         if not fresh:
             logger.info("Listing %(listing)s page %(page)s holds only known items: stop",
                         {"listing": listing, "page": page})
@@ -118,15 +135,22 @@ class CoopSpider(Spider):
             yield self.listing_request(parsed.next_url, listing, page + 1)
 
     def is_fresh(self, entry: ListingEntry) -> bool:
-        """Not stored yet, not queued in this run, and not older than --since."""
+        """Not stored before this run and not older than --since. Entries queued earlier in
+        this run (the INTERPOL feed, the other OSCE listing) still count as fresh here, so a
+        second listing walks on past them."""
         try:
             key = canonical_url(entry.url, self.source.name)
         except BadURL:
             self.crawler.stats.inc_value("coopwatch/errors/bad_url")  # type: ignore[union-attr]
             return False
-        if key in self.known or key in self.queued:
+        if key in self.known:
             return False
-        if self.since and entry.published and entry.published < self.since:
+        return not (self.since and entry.published and entry.published < self.since)
+
+    def claim(self, entry: ListingEntry) -> bool:
+        """True the first time this run meets an article: request it once."""
+        key = canonical_url(entry.url, self.source.name)
+        if key in self.queued:
             return False
         self.queued.add(key)
         return True
@@ -176,22 +200,19 @@ class CoopSpider(Spider):
         assert stats is not None
         request = failure.request  # type: ignore[attr-defined]
         kind = request.meta.get("coopwatch_kind", "page")
-        if failure.check(HttpError):
-            status = failure.value.response.status
-            if status == 403:
-                # INTERPOL answers some non-browser clients with 403: "blocked", never "no news".
-                stats.inc_value("coopwatch/http/blocked")
-            stats.inc_value(f"coopwatch/errors/http_{status}")
+        name = error_kind(failure)
+        if name == "http_403":
+            # INTERPOL answers some non-browser clients with 403: "blocked", never "no news".
+            stats.inc_value("coopwatch/http/blocked")
+        if kind == "feed":
+            # A feed is an optional shortcut: its absence is noted, and the listing takes over.
+            stats.set_value("coopwatch/feed_problem", f"missing ({name})")
+            logger.warning("Feed %(url)s failed: %(name)s", {"url": request.url, "name": name})
+        else:
+            stats.inc_value(f"coopwatch/errors/{name}")
             stats.inc_value(f"coopwatch/errors_on/{kind}")
-            logger.error("HTTP %(status)s on %(kind)s %(url)s",
-                         {"status": status, "kind": kind, "url": request.url})
-            return self.on_listing_failure(request, f"HTTP {status}") or ()
-        name = ("timeout" if failure.check(TimeoutError, TCPTimedOutError) else
-                "dns" if failure.check(DNSLookupError) else type(failure.value).__name__)
-        stats.inc_value(f"coopwatch/errors/{name}")
-        stats.inc_value(f"coopwatch/errors_on/{kind}")
-        logger.error("%(name)s on %(kind)s %(url)s: %(err)s",
-                     {"name": name, "kind": kind, "url": request.url, "err": failure.value})
+            logger.error("%(name)s on %(kind)s %(url)s: %(err)s",
+                         {"name": name, "kind": kind, "url": request.url, "err": failure.value})
         return self.on_listing_failure(request, name) or ()
 
     def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:

@@ -45,7 +45,7 @@ class InterpolSpider(CoopSpider):
         try:
             listing = parse_feed(self.source.name, response.url, response.body)
         except BrokenFeed as err:
-            stats.inc_value("coopwatch/errors/broken_feed")
+            stats.set_value("coopwatch/feed_problem", f"broken ({err})")
             logger.warning("Broken feed %(url)s: %(err)s", {"url": response.url, "err": err})
             yield self.html_listing("the feed is broken")
             return
