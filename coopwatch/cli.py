@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from coopwatch.config import OPTIONS, Config, ConfigError, load_config
 from storage import migrate
 from storage.article import LEVELS
-from storage.db import session_scope
+from storage.db import session_factory, session_scope
 from storage.models import Item
 from storage.search import BadQuery, SearchQuery, search, show_sql
 from storage.views import item_detail_json, item_json
@@ -54,11 +54,16 @@ def config() -> Config:
 
 
 @contextmanager
-def db_session(cfg: Config) -> Iterator[Session]:
-    """A transaction on the archive, turning "no such table" into the fix to apply."""
+def db_session(cfg: Config, *, one_transaction: bool = True) -> Iterator[Session]:
+    """A session on the archive — one transaction, or a plain session for commands that
+    commit in batches — turning "no such table" into the fix to apply."""
     try:
-        with session_scope(cfg.database_url) as session:
-            yield session
+        if one_transaction:
+            with session_scope(cfg.database_url) as session:
+                yield session
+        else:
+            with session_factory(cfg.database_url)() as session:
+                yield session
     except (OperationalError, ProgrammingError) as err:
         msg = str(err.orig).splitlines()[0]
         hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
@@ -211,9 +216,9 @@ def main() -> None:
 
 
 # Each area registers its commands; imported last because they use the helpers above.
-from coopwatch import cli_crawl, cli_relevance  # noqa: E402
+from coopwatch import cli_crawl, cli_relevance, cli_replica  # noqa: E402
 
-for area in (cli_crawl, cli_relevance):
+for area in (cli_crawl, cli_relevance, cli_replica):
     area.register(app)
 
 from coopwatch import cli_monitor  # noqa: E402

@@ -14,8 +14,9 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from coopwatch.config import ConfigError, load_config
+from coopwatch.config import Config, ConfigError, load_config
 from crawler.evaluation import evaluate, format_report, load_items
+from crawler.reclassify import reclassify
 from crawler.relevance import Rules, body_with_summary, classify, load_rules
 
 # The vendored labelled items live with the tests; an installed package has no copy, so there
@@ -118,7 +119,40 @@ def evaluate_command(
         typer.echo(f"{format_report(report)}\n\nsamples: {path}")
 
 
+def reclassify_command(
+    source: Annotated[str | None, typer.Option(help="Only this source")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Report the changes; write nothing")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
+) -> None:
+    """Re-score the stored archive with the current rules; report how many items changed level.
+
+    Run it after editing the [relevance] table of the config file. It sends no alerts.
+
+    Example:  coopwatch reclassify --dry-run
+    """
+    from coopwatch.cli import db_session
+
+    rules = _rules()
+    with db_session(config_or_fail(), one_transaction=False) as session:
+        report = reclassify(session, rules, dry_run=dry_run, source=source)
+    if as_json:
+        typer.echo(json.dumps(report.to_dict() | {"dry_run": dry_run}, indent=2))
+        return
+    verb = "would change" if dry_run else "changed"
+    typer.echo(f"{report.items} item(s) re-scored; {report.changed} {verb} level")
+    for (old, new), n in sorted(report.transitions.items()):
+        typer.echo(f"  {old} → {new}: {n}")
+
+
+def config_or_fail() -> Config:
+    try:
+        return load_config()
+    except ConfigError as err:
+        _fail(str(err))
+
+
 def register(app: typer.Typer) -> None:
-    """Add `classify` and `evaluate` to the main app."""
+    """Add `classify`, `evaluate` and `reclassify` to the main app."""
     app.command("classify")(classify_command)
     app.command("evaluate")(evaluate_command)
+    app.command("reclassify")(reclassify_command)

@@ -1,0 +1,65 @@
+"""Re-score the stored archive after a rule change (`coopwatch reclassify`).
+
+Reads items in id order in batches, classifies each as the crawl pipeline does, and writes the
+new level, score and reasons. Reclassifying sends no alerts: a rule change is not news.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from crawler.relevance import Rules, body_with_summary, classify
+from storage.models import Item
+
+BATCH = 500
+
+
+@dataclass
+class ReclassifyReport:
+    items: int = 0
+    changed: int = 0
+    transitions: Counter[tuple[str, str]] = field(default_factory=Counter)  # (old, new) -> n
+    changed_ids: list[int] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, object]:
+        return {"items": self.items, "changed": self.changed,
+                "transitions": [{"from": a, "to": b, "items": n}
+                                for (a, b), n in sorted(self.transitions.items())],
+                "changed_ids": self.changed_ids}
+
+
+def reclassify(session: Session, rules: Rules, *, dry_run: bool = False,
+               source: str | None = None) -> ReclassifyReport:
+    """Re-score every item (of one source); commit per batch unless dry_run."""
+    report = ReclassifyReport()
+    last_id = 0
+    while True:
+        stmt = select(Item).where(Item.id > last_id).order_by(Item.id).limit(BATCH)
+        if source:
+            stmt = stmt.where(Item.source == source)
+        batch = session.scalars(stmt).all()
+        if not batch:
+            break
+        for item in batch:
+            result = classify(item.title, body_with_summary(item.summary, item.body),
+                              item.subtitle, item.source, rules)
+            report.items += 1
+            if result.level.value != item.relevance_level:
+                report.changed += 1
+                report.transitions[(item.relevance_level, result.level.value)] += 1
+                report.changed_ids.append(item.id)
+            if not dry_run:
+                item.relevance_level = result.level.value
+                item.relevance_score = result.score
+                item.relevance_reasons = result.reasons
+        last_id = batch[-1].id
+        if dry_run:
+            session.rollback()
+        else:
+            session.commit()
+        session.expunge_all()  # keep memory flat on a large archive
+    return report
