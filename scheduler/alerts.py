@@ -75,7 +75,9 @@ def _claim(factory: sessionmaker[Session], row_id: int, seen_attempts: int,
             update(AlertOutbox).where(AlertOutbox.id == row_id, AlertOutbox.status == "pending",
                                       AlertOutbox.attempts == seen_attempts,
                                       AlertOutbox.next_attempt_at <= now)
-            .values(attempts=seen_attempts + 1, next_attempt_at=now + CLAIM_LEASE))
+            # the lease runs from the claim, not from the start of a pass that may be long
+            .values(attempts=seen_attempts + 1,
+                    next_attempt_at=max(now, utcnow()) + CLAIM_LEASE))
         session.commit()
         return claimed.rowcount == 1  # type: ignore[attr-defined]
 
@@ -104,7 +106,8 @@ def _mark(factory: sessionmaker[Session], ids: list[int], ok: bool, error: str |
                 row.status, row.last_error = "dead", error
                 report.dead += 1
             else:
-                row.next_attempt_at, row.last_error = now + backoff(row.attempts, base_s), error
+                row.next_attempt_at = max(now, utcnow()) + backoff(row.attempts, base_s)
+                row.last_error = error
                 report.retrying += 1
             logger.log(logging.INFO if ok else logging.WARNING,
                        "Alert %(alert_id)s (%(kind)s, item %(item_id)s, alarm %(alarm_id)s) to "
@@ -138,8 +141,8 @@ def deliver_pending(db_url: str, cfg: Config, now: datetime | None = None) -> De
             continue  # another dispatcher has it
         url = targets.get(claimed[0].channel)
         if url is None:  # its URL left the configuration: retrying cannot help
-            error = f"channel {claimed[0].channel} is not configured any more"
-            _mark(factory, [r.id for r in claimed], False, error, cfg, now, report, give_up=True)
+            gone = f"channel {claimed[0].channel} is not configured any more"
+            _mark(factory, [r.id for r in claimed], False, gone, cfg, now, report, give_up=True)
             continue
         with factory() as session:
             title, body = _message(session, claimed)

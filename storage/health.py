@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import itertools
 import logging
-import statistics
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -67,11 +66,12 @@ class HealthEvent:
 
 def usual_gap(session: Session, source: str) -> timedelta | None:
     """Median gap between the source's latest publication dates; None with too few items."""
-    dates = sorted(session.scalars(  # ix_item__source_published_at
+    latest = session.scalars(  # ix_item__source_published_at
         select(Item.published_at).where(Item.source == source, Item.published_at.is_not(None))
-        .order_by(Item.published_at.desc()).limit(STALE_SAMPLE)))
-    gaps = [b - a for a, b in itertools.pairwise(dates) if b > a]
-    return statistics.median(gaps) if len(gaps) >= 2 else None
+        .order_by(Item.published_at.desc()).limit(STALE_SAMPLE))
+    dates = sorted(d for d in latest if d is not None)
+    gaps = sorted(b - a for a, b in itertools.pairwise(dates) if b > a)
+    return gaps[len(gaps) // 2] if len(gaps) >= 2 else None  # the (upper) median
 
 
 def _verdicts(session: Session, src: Source, summary: dict[str, Any], th: Thresholds,

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from conftest import Mailbox, Webhook, free_port, text_of
 from sqlalchemy import func, select
@@ -215,6 +216,9 @@ def test_sigterm_abandons_a_hanging_crawl_and_the_cli_says_one_is_running(
         with session_scope(monitor.db_url) as s:
             return bool(s.scalar(select(CrawlRun.id).where(CrawlRun.finished_at.is_(None))))
     wait_until("a crawl hangs on the slow site", crawl_running, 30)
+    # the loop stays responsive while a check runs: the feed server answers at once
+    feeds = httpx.get(f"http://127.0.0.1:{monitor.env['COOPWATCH_PORT']}/healthz", timeout=5)
+    assert feeds.status_code == 200
     cli = subprocess.run([COOPWATCH, "crawl", "osce", "--base-url", replica.base_url, "--quiet"],
                          env=monitor.env, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 3 and "already running" in cli.stdout + cli.stderr
