@@ -6,25 +6,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
 from sqlalchemy import func, select
 
-from coopwatch.cli import JsonOpt, config, db_session, emit_json, out
+from coopwatch.cli import JsonOpt, config, db_session, emit_json, fail, out
 from coopwatch.config import ConfigError
 from storage.models import AlertOutbox, CrawlRun, HealthAlarm, Source
 from storage.views import iso
 
 RATIO_RUNS = 20  # the 304 ratio is measured on this many latest runs of a source
-
-
-def fail(message: str) -> NoReturn:
-    """One clear line on stderr and exit 1. (Typer 0.29 vendors Click: the `click` package's
-    ClickException is not caught by it and would end in a traceback.)"""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
 
 
 def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
