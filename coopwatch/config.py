@@ -52,6 +52,8 @@ OPTIONS: tuple[Option, ...] = (
            "User-Agent of the spiders: name the project and a contact URL"),
     Option("COOPWATCH_SINCE", "2010-01-01", "How far back a source's first crawl backfills"),
     Option("COOPWATCH_MAX_PAGES", 50, "Most listing pages one crawl follows"),
+    Option("COOPWATCH_FULL_LISTING_EVERY_H", 6,
+           "Hours between two walks of the OSCE newsroom listing on scheduled checks"),
     Option("COOPWATCH_DOWNLOAD_DELAY_S", 1.0, "Seconds between two requests to one site"),
     Option("COOPWATCH_DOWNLOAD_TIMEOUT_S", 30, "Seconds to wait for one page"),
     Option("COOPWATCH_MAX_PAGE_BYTES", 2_000_000, "Pages larger than this are refused"),

@@ -73,7 +73,9 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
         reason = f"{reason}; {note}" if reason else note
     return {
         "status": status, "reason": reason,
-        "requests": get("downloader/request_count", 0), "not_modified": not_modified,
+        # Requests sent over the network: a fresh cache hit (robots.txt) never left the process.
+        "requests": get("downloader/request_count", 0) - get("httpcache/hit", 0),
+        "not_modified": not_modified,
         "listing_pages": listing_pages, "parsed": parsed,
         "new": get("coopwatch/outcome/new", 0), "updated": get("coopwatch/outcome/updated", 0),
         "unchanged": get("coopwatch/outcome/unchanged", 0),

@@ -1,18 +1,34 @@
-"""RFC 2616 caching that never hides a failing site.
+"""RFC 2616 caching that never hides a failing site, and spares robots.txt.
 
 Scrapy's RFC2616Policy serves the cached copy when the site answers 5xx (allowed by RFC 9111
 §4.2.4 for caches serving people). For a monitor that copy looks like an unchanged listing:
 a site down for a week would read as "no news". A 5xx must reach the spider as an error.
+
+Every request asks for revalidation (settings: Cache-Control: max-age=0) — except robots.txt,
+which a cached copy younger than ROBOTS_MAX_AGE_S answers with no request at all: Google
+caches it for up to 24 hours (RFC 9309 §2.4), and an idle check should cost one request.
 """
 
 from __future__ import annotations
+
+from time import time
 
 from scrapy import Request
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Response
 
 
+ROBOTS_MAX_AGE_S = 24 * 3600
+
+
 class RevalidatingPolicy(RFC2616Policy):
+    def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
+        if request.url.endswith("/robots.txt"):
+            date = cachedresponse.headers.get(b"Date")
+            age = self._compute_current_age(cachedresponse, request, time()) if date else None
+            return age is not None and age < ROBOTS_MAX_AGE_S
+        return super().is_cached_response_fresh(cachedresponse, request)
+
     def is_cached_response_valid(self, cachedresponse: Response, response: Response,
                                  request: Request) -> bool:
         if response.status >= 500:

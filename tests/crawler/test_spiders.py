@@ -73,6 +73,19 @@ def test_second_crawl_is_conditional_and_fetches_no_article(site: str, crawl,
 
 
 @pytest.mark.parametrize("site", SITES)
+def test_an_idle_scheduled_check_costs_one_conditional_request(site: str, crawl,
+                                                               replica: ReplicaHandle) -> None:
+    crawl(site)
+    before = replica.stats()
+    idle = crawl(site, trigger="schedule")
+    after = replica.stats()
+    sent = {p: n - before["requests"].get(p, 0) for p, n in after["requests"].items()
+            if n > before["requests"].get(p, 0)}
+    assert (idle["requests"], idle["not_modified"], idle["new"]) == (1, 1, 0), (idle, sent)
+    assert sum(sent.values()) == 1 and "/robots.txt" not in sent, sent
+
+
+@pytest.mark.parametrize("site", SITES)
 def test_a_newly_published_item_is_stored_exactly_once(site: str, crawl, replica: ReplicaHandle,
                                                        archive_url: str) -> None:
     crawl(site)
@@ -210,4 +223,5 @@ def test_run_counts_survive_in_the_database(crawl, archive_url: str) -> None:
     with session_scope(archive_url) as s:
         assert s.scalar(select(func.count(Item.id))) > 40
         run = s.scalars(select(CrawlRun)).one()
-        assert run.stats["downloader/request_count"] == run.requests
+        assert run.stats["downloader/request_count"] - run.stats.get("httpcache/hit", 0) == (
+            run.requests)
