@@ -17,7 +17,6 @@ from scrapy import Request
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Response
 
-
 ROBOTS_MAX_AGE_S = 24 * 3600
 
 
