@@ -1,0 +1,42 @@
+"""The ASGI app serving the feeds: `create_app(cfg)`. FastAPI, so the JSON API (a later issue)
+mounts its router on the same app: `app.include_router(api_router)`.
+
+State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name) and `sessions`
+(a sessionmaker on COOPWATCH_DATABASE_URL).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import SQLAlchemyError
+
+from coopwatch.config import Config, load_config
+from feeds.routes import router
+from feeds.spec import standard_feeds
+from storage.db import session_factory
+
+logger = logging.getLogger(__name__)
+
+
+def create_app(cfg: Config | None = None) -> FastAPI:
+    """The app for `cfg` (default: load_config()); a bad feed option fails here, not later."""
+    cfg = cfg or load_config()
+    app = FastAPI(title="coopwatch", summary="OSCE–INTERPOL co-operation feeds")
+    app.state.cfg = cfg
+    app.state.feeds = standard_feeds(cfg)
+    app.state.sessions = session_factory(cfg.database_url)
+    app.include_router(router)
+
+    @app.exception_handler(SQLAlchemyError)
+    async def database_unavailable(request: Request, err: SQLAlchemyError) -> JSONResponse:
+        # An unmigrated or unreachable archive is the server's state, not a bug in the request:
+        # 503 tells readers to come back later; the log says what to fix.
+        logger.error("Database error on %(url)s: %(error)s", {"url": request.url.path,
+                                                             "error": err})
+        return JSONResponse({"detail": "the archive database is not available; see the "
+                                       "server log (run `coopwatch db upgrade`?)"}, 503)
+
+    return app

@@ -1,0 +1,51 @@
+"""Build one feed: query the items, make the entries, render them — and name the result
+(ETag, Last-Modified) from a cheap aggregate, so a conditional request needs no rendering.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.orm import Session
+
+from feeds.entries import Entry, item_entry, story_entry
+from feeds.queries import feed_state, search_items, source_items, source_titles, story_groups
+from feeds.render import render
+from feeds.spec import FeedSpec, Format
+
+# Bump when the rendered XML changes for the same data, so readers' cached copies are replaced.
+RENDERING = 1
+
+
+@dataclass(frozen=True)
+class Validators:
+    etag: str  # strong: the same archive state renders to the same bytes (feeds.render)
+    last_modified: datetime | None
+
+
+def feed_validators(session: Session, spec: FeedSpec, fmt: Format,
+                    base_url: str) -> Validators:
+    """ETag and Last-Modified of a feed, from one aggregate query (no rendering)."""
+    state = feed_state(session, spec)
+    key = repr((RENDERING, fmt, base_url.rstrip("/"), spec, state.fingerprint))
+    digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    return Validators(etag=f'"{digest}"', last_modified=state.last_modified)
+
+
+def feed_entries(session: Session, spec: FeedSpec, base_url: str,
+                 names: dict[str, str]) -> list[Entry]:
+    """Newest first: stories for the combined feed, items for the others."""
+    if spec.kind == "combined":
+        return [story_entry(items, base_url, names) for items in story_groups(session, spec)]
+    items = source_items(session, spec) if spec.kind == "source" else search_items(session, spec)
+    return [item_entry(item, base_url, names) for item in items]
+
+
+def build_feed(session: Session, spec: FeedSpec, fmt: Format, base_url: str) -> bytes:
+    """The feed document; `base_url` is where the feeds are served (links, rel="self")."""
+    base_url = base_url.rstrip("/")
+    names = source_titles(session)
+    return render(spec, feed_entries(session, spec, base_url, names), fmt, base_url,
+                  feed_state(session, spec).last_modified, names)

@@ -1,0 +1,91 @@
+"""HTTP routes of the feeds: `/`, `/feeds/{name}.atom|.rss`, `/feeds/search.atom|.rss`,
+`/healthz`. Every request reads the archive afresh, so an item stored by a crawl shows on the
+next request; a conditional request that matches is answered 304 before any rendering.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from typing import Annotated, cast
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from coopwatch.config import Config
+from feeds.build import build_feed, feed_validators
+from feeds.conditional import cache_headers, is_not_modified
+from feeds.index import index_html
+from feeds.queries import source_titles
+from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed
+from storage.models import Item
+from storage.search import BadQuery
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+
+def get_session(request: Request) -> Iterator[Session]:
+    with request.app.state.sessions() as session:  # read-only: closing it rolls back
+        yield session
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def base_url(request: Request) -> str:
+    """COOPWATCH_PUBLIC_URL if set, else the address the client used (links then work from
+    wherever the server was reached; the ETag includes it)."""
+    cfg: Config = request.app.state.cfg
+    return str(cfg["COOPWATCH_PUBLIC_URL"] or request.base_url).rstrip("/")
+
+
+@router.get("/", response_class=HTMLResponse)
+def index(request: Request, session: SessionDep) -> HTMLResponse:
+    return HTMLResponse(index_html(request.app.state.feeds, source_titles(session), search=True))
+
+
+@router.get("/healthz")
+def healthz(session: SessionDep) -> JSONResponse:
+    """200 when the archive answers a query on its items table, else 503."""
+    try:
+        session.execute(select(Item.id).limit(1)).all()
+    except SQLAlchemyError as err:
+        logger.warning("Health check failed: %(error)s", {"error": err})
+        return JSONResponse({"status": "unavailable", "database": "not answering"}, 503)
+    return JSONResponse({"status": "ok", "database": "ok"})
+
+
+@router.api_route("/feeds/{name}.{ext}", methods=["GET", "HEAD"])
+def feed(request: Request, name: str, ext: str, session: SessionDep,
+         q: str | None = None, source: str | None = None,
+         level: Annotated[list[str] | None, Query()] = None) -> Response:
+    """A feed, with ETag / Last-Modified; 304 when the reader's copy is current.
+
+    Example:  /feeds/search.atom?q=border+management&source=osce&level=primary"""
+    if ext not in FORMATS:
+        raise HTTPException(404, f"no feed format {ext!r}: use .atom or .rss")
+    fmt = cast(Format, ext)
+    cfg: Config = request.app.state.cfg
+    spec: FeedSpec | None = request.app.state.feeds.get(name)
+    if name == "search":
+        try:
+            spec = search_feed(cfg, q, source, level or [])
+        except BadQuery as err:
+            raise HTTPException(400, str(err)) from err
+    if spec is None:
+        known = ", ".join([*request.app.state.feeds, "search"])
+        raise HTTPException(404, f"no feed {name!r}: use one of {known}")
+    url = base_url(request)
+    # Validators first, body second: if a crawl commits in between, the body is newer than
+    # its ETag, which costs the reader one extra download and never hides an item.
+    validators = feed_validators(session, spec, fmt, url)
+    headers = cache_headers(validators.etag, validators.last_modified,
+                            cfg.get_int("COOPWATCH_CHECK_EVERY_MIN"))
+    if is_not_modified(request.headers, validators.etag, validators.last_modified):
+        return Response(status_code=304, headers=headers)
+    body = build_feed(session, spec, fmt, url)
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

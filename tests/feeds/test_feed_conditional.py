@@ -1,0 +1,129 @@
+"""Conditional GET: the header rules (RFC 9110 §13) and the app's 304s, on both backends."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from fastapi.testclient import TestClient
+from feed_helpers import parse_valid
+
+from coopwatch.config import Config
+from feeds import build
+from feeds.conditional import SETTLED_S, cache_headers, etag_matches, http_date, is_not_modified
+from storage.article import Article, Level, Relevance
+from storage.db import session_scope
+from storage.models import Item
+from storage.repository import upsert_article
+
+ETAG = '"abc123"'
+CHANGED = datetime(2025, 3, 3, 12, 0, 30, 500_000, tzinfo=UTC)
+LATER = CHANGED + timedelta(hours=1)
+
+
+@pytest.mark.parametrize(("header", "match"), [
+    ('"abc123"', True), ('W/"abc123"', True), ('"x", W/"abc123"', True), ("*", True),
+    ('"abc124"', False), ('"abc123', False), ("", False), ('"a,b", "abc123"', True),
+])
+def test_if_none_match_uses_weak_comparison_over_a_list(header: str, match: bool) -> None:
+    assert etag_matches(header, ETAG) is match
+
+
+def test_if_modified_since_compares_whole_seconds_and_yields_to_if_none_match() -> None:
+    sent = cache_headers(ETAG, CHANGED, 30, now=LATER)["Last-Modified"]
+    assert sent == http_date(CHANGED) == "Mon, 03 Mar 2025 12:00:30 GMT"
+
+    def not_modified(headers: dict[str, str], last_modified: datetime | None = CHANGED) -> bool:
+        return is_not_modified(headers, ETAG, last_modified, now=LATER)
+
+    assert not_modified({"if-modified-since": sent})
+    assert not not_modified({"if-modified-since": "Mon, 03 Mar 2025 12:00:29 GMT"})
+    assert not not_modified({"if-modified-since": "yesterday"})
+    assert not not_modified({"if-modified-since": sent}, last_modified=None)
+    # If-None-Match present: it alone decides, even when the date would say "not modified".
+    assert not not_modified({"if-none-match": '"old"', "if-modified-since": sent})
+    assert not_modified({"if-none-match": ETAG, "if-modified-since": "Thu, 01 Jan 1970 "
+                         "00:00:00 GMT"})
+
+
+def test_a_change_younger_than_a_minute_is_not_a_date_validator_yet() -> None:
+    # A crawl's commit can land after its timestamp, in a second a reader already holds.
+    fresh = LATER - timedelta(seconds=SETTLED_S - 1)
+    assert "Last-Modified" not in cache_headers(ETAG, fresh, 30, now=LATER)
+    assert not is_not_modified({"if-modified-since": http_date(LATER)}, ETAG, fresh, now=LATER)
+    assert is_not_modified({"if-none-match": ETAG}, ETAG, fresh, now=LATER)
+
+
+def store_new_item(url: str) -> None:
+    with session_scope(url) as session:
+        upsert_article(session, Article(
+            source="interpol", url="https://www.interpol.int/News-and-Events/News/2025/new",
+            title="INTERPOL and OSCE open a joint border training centre",
+            body="LYON – INTERPOL and the OSCE opened a joint training centre for border police.",
+            published_at=datetime(2025, 6, 1, tzinfo=UTC),
+            relevance=Relevance(level=Level.PRIMARY)))
+
+
+def backdate_archive(url: str) -> None:
+    with session_scope(url) as session:
+        for item in session.query(Item):
+            item.first_seen_at -= timedelta(days=1)
+
+
+def test_etag_and_if_modified_since_give_304_until_a_crawl_stores_an_item(
+        client: TestClient, cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    backdate_archive(cfg.database_url)  # seeded a day ago: its Last-Modified has settled
+    first = client.get("/feeds/all.atom")
+    assert first.status_code == 200
+    etag, modified = first.headers["etag"], first.headers["last-modified"]
+    assert first.headers["cache-control"] == "public, max-age=900"  # half of 30 min
+    assert first.headers["content-type"] == "application/atom+xml; charset=utf-8"
+
+    # A 304 must not render the feed: that is the point of computing the ETag cheaply.
+    def no_rendering(*args: object) -> bytes:
+        raise AssertionError("rendered a feed for a 304")
+    monkeypatch.setattr("feeds.routes.build_feed", no_rendering)
+    by_etag = client.get("/feeds/all.atom", headers={"If-None-Match": etag})
+    assert by_etag.status_code == 304 and by_etag.content == b""
+    assert by_etag.headers["etag"] == etag and by_etag.headers["cache-control"]
+    by_date = client.get("/feeds/all.atom", headers={"If-Modified-Since": modified})
+    assert by_date.status_code == 304
+    head = client.head("/feeds/all.atom", headers={"If-None-Match": etag})
+    assert head.status_code == 304
+    monkeypatch.undo()
+
+    store_new_item(cfg.database_url)
+    after = client.get("/feeds/all.atom", headers={"If-None-Match": etag,
+                                                   "If-Modified-Since": modified})
+    assert after.status_code == 200 and after.headers["etag"] != etag
+    titles = [e.title for e in parse_valid(after.content).entries]
+    assert titles[0] == "INTERPOL and OSCE open a joint border training centre"
+    assert "last-modified" not in after.headers  # the change is seconds old
+    assert client.get("/feeds/all.atom", headers={"If-Modified-Since": modified}
+                      ).status_code == 200
+
+
+def test_same_state_same_bytes_and_etags_differ_per_feed_and_format(
+        sqlite_client: TestClient) -> None:
+    client = sqlite_client
+    a, b = client.get("/feeds/all.atom"), client.get("/feeds/all.atom")
+    assert a.content == b.content and a.headers["etag"] == b.headers["etag"]
+    etags = {client.get(p).headers["etag"] for p in
+             ("/feeds/all.atom", "/feeds/all.rss", "/feeds/osce.atom", "/feeds/osce.rss",
+              "/feeds/search.atom?q=border", "/feeds/search.atom?q=police")}
+    assert len(etags) == 6
+
+
+def test_head_answers_like_get_without_a_body(sqlite_client: TestClient) -> None:
+    client = sqlite_client
+    get, head = client.get("/feeds/interpol.rss"), client.head("/feeds/interpol.rss")
+    assert head.status_code == 200 and head.content == b""
+    assert head.headers["etag"] == get.headers["etag"]
+    assert head.headers["content-type"] == "application/rss+xml; charset=utf-8"
+
+
+def test_etag_changes_when_the_rendering_changes(sqlite_client: TestClient,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    etag = sqlite_client.get("/feeds/all.atom").headers["etag"]
+    monkeypatch.setattr(build, "RENDERING", build.RENDERING + 1)
+    assert sqlite_client.get("/feeds/all.atom", headers={"If-None-Match": etag}).status_code == 200
