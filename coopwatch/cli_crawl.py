@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from contextlib import nullcontext
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 
 from coopwatch.cli import config, parse_day
+from coopwatch.progress import CrawlProgress
 from crawler.child import crawl_in_child
 from crawler.run import EXIT_CODES
 from crawler.sources import SOURCES
@@ -51,12 +54,19 @@ def register(app: typer.Typer) -> None:
             raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")
         cfg = config()
         summaries = []
-        for name in names:
-            summary = crawl_in_child(name, base_url=base_url, since=day, max_pages=max_pages,
-                                     dry_run=dry_run, trigger="cli",
-                                     timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
-                                     stderr=subprocess.DEVNULL if quiet else None)
-            summaries.append(summary)
+        live = sys.stderr.isatty() and not quiet and not as_json
+        progress = CrawlProgress(Console(stderr=True)) if live else None
+        with progress or nullcontext():
+            for name in names:
+                if progress:
+                    progress.start(name)
+                summary = crawl_in_child(
+                    name, base_url=base_url, since=day, max_pages=max_pages, dry_run=dry_run,
+                    trigger="cli", timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
+                    stderr=subprocess.DEVNULL if quiet else None,
+                    on_log=progress.on_log if progress else None)
+                summaries.append(summary)
+        for summary in summaries:
             if not as_json:
                 typer.echo(_line(summary))
                 for item in summary.get("would_store", []):

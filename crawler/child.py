@@ -12,8 +12,10 @@ import os
 import signal
 import subprocess
 import sys
+import threading
+from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import IO, Any
 
 from sqlalchemy import select
 
@@ -43,15 +45,26 @@ def child_command(source: str, *, base_url: str | None = None, since: date | Non
 def crawl_in_child(source: str, *, base_url: str | None = None, since: date | None = None,
                    max_pages: int | None = None, dry_run: bool = False, trigger: str = "cli",
                    timeout_s: float = 900, env: dict[str, str] | None = None,
-                   stderr: int | None = None) -> dict[str, Any]:
-    """Crawl SOURCE in a child process; the child's stderr (its log) goes to ours by default."""
+                   stderr: int | None = None,
+                   on_log: Callable[[str], None] | None = None) -> dict[str, Any]:
+    """Crawl SOURCE in a child process. The child's stderr (its log) goes to ours by default,
+    to `stderr` if given, or line by line to `on_log` (a progress display)."""
     cmd = child_command(source, base_url=base_url, since=since, max_pages=max_pages,
                         dry_run=dry_run, trigger=trigger)
     child_env = {**os.environ, **(env or {})}
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=stderr, env=child_env,
-                            start_new_session=True, text=True)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE if on_log else stderr, env=child_env,
+                            start_new_session=True, text=True, errors="replace")
+    out: list[str] = []
+    pumps = [threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)]
+    if on_log is not None:
+        pumps.append(threading.Thread(target=_pump, args=(proc.stderr, on_log), daemon=True))
+    for pump in pumps:
+        pump.start()
     try:
-        out, _ = proc.communicate(timeout=timeout_s)
+        proc.wait(timeout=timeout_s)
+        for pump in pumps:
+            pump.join()
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
         proc.wait()
@@ -59,7 +72,12 @@ def crawl_in_child(source: str, *, base_url: str | None = None, since: date | No
         run_id = _close_runs_of(proc.pid, "killed", reason, child_env)
         logger.error("Crawl of %(source)s %(reason)s", {"source": source, "reason": reason})
         return {"status": "killed", "source": source, "run_id": run_id, "reason": reason}
-    return parse_summary(out, source, proc.returncode)
+    return parse_summary("".join(out), source, proc.returncode)
+
+
+def _pump(stream: IO[str], on_log: Callable[[str], None]) -> None:
+    for line in stream:
+        on_log(line.rstrip("\n"))
 
 
 def parse_summary(out: str, source: str, returncode: int) -> dict[str, Any]:

@@ -124,6 +124,9 @@ class CoopSpider(Spider):
             return
         stats.inc_value("coopwatch/listing_entries", len(parsed.entries))
         fresh = [e for e in parsed.entries if self.is_fresh(e)]
+        logger.info("Listing %(listing)s page %(page)s: %(entries)s entries, %(fresh)s fresh",
+                    {"listing": listing, "page": page, "entries": len(parsed.entries),
+                     "fresh": len(fresh)})
         for entry in fresh:
             if self.claim(entry):
                 yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
