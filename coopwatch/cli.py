@@ -216,11 +216,13 @@ def main() -> None:
 
 
 # Each area registers its commands; imported last because they use the helpers above.
-from coopwatch import cli_crawl, cli_relevance, cli_replica  # noqa: E402
+from coopwatch import (  # noqa: E402
+    cli_crawl,
+    cli_feeds,
+    cli_monitor,
+    cli_relevance,
+    cli_replica,
+)
 
-for area in (cli_crawl, cli_relevance, cli_replica):
+for area in (cli_crawl, cli_relevance, cli_replica, cli_feeds, cli_monitor):
     area.register(app)
-
-from coopwatch import cli_monitor  # noqa: E402
-
-cli_monitor.register(app)

@@ -14,6 +14,8 @@ COUNT_FIELDS = ("requests", "not_modified", "listing_pages", "parsed", "new", "u
                 "unchanged", "duplicates", "matched", "errors")
 # A run that ended in one of these counts towards the source's error streak.
 FAILED_STATUSES = frozenset({"failed", "blocked", "killed"})
+# Stopped from outside before it could tell anything (shutdown): neither success nor failure.
+NEUTRAL_STATUSES = frozenset({"abandoned", "busy"})
 
 
 def start_run(session: Session, source: str, trigger: str, pid: int) -> CrawlRun:
@@ -34,6 +36,8 @@ def finish_run(session: Session, run: CrawlRun, summary: dict[str, Any]) -> None
     run.stats = summary.get("stats", {})
     source = session.get_one(Source, run.source)
     source.last_run_at = now
+    if run.status in NEUTRAL_STATUSES:
+        return
     if run.status in FAILED_STATUSES:
         source.error_streak += 1
         source.last_error_at, source.last_error = now, run.reason

@@ -60,7 +60,7 @@ def parse_terms(query: str) -> list[str]:
         raise BadQuery('unbalanced double quote: close the "phrase" or remove the quote')
     if m := _SYNTAX.search(query):
         raise BadQuery(f"'{m.group()}' is query syntax, not text: search words or \"phrases\","
-                       " or pass --raw to use the full-text engine's syntax")
+                       " or use raw mode (--raw) for the full-text engine's own syntax")
     terms = [(phrase or word).strip() for phrase, word in
              _TERM.findall(query)]
     terms = [t for t in terms if re.search(r"\w", t)]

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from crawler.replica.server import ReplicaHandle
 from storage.db import session_scope
-from storage.models import CrawlRun, Item
+from storage.models import CrawlRun, HealthAlarm, Item
 
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
@@ -76,3 +76,6 @@ def test_a_failed_crawl_exits_non_zero_with_its_reason(replica: ReplicaHandle,
     assert proc.returncode == 1
     assert "osce: blocked" in proc.stdout and "403" in proc.stdout
     assert "Traceback" not in proc.stdout + proc.stderr
+    with session_scope(archive_url) as s:  # judged like a scheduled check: one open alarm
+        alarm = s.scalars(select(HealthAlarm).where(HealthAlarm.source == "osce")).one()
+        assert alarm.kind == "blocked" and alarm.resolved_at is None

@@ -131,3 +131,11 @@ def test_missing_date_is_stored_as_null(session: Session) -> None:
 def test_naive_datetimes_are_refused(session: Session) -> None:
     with pytest.raises(Exception, match="naive datetime"):
         store(session, article(published_at=datetime(2024, 3, 3)))
+
+
+def test_nul_characters_are_dropped_not_fatal(session: Session) -> None:
+    # PostgreSQL refuses NUL in text; scraped pages sometimes carry one.
+    assert store(session, article(title="OSCE\x00 and INTERPOL", body=BODY + "\x00")) is (
+        Outcome.NEW)
+    item = session.scalars(select(Item)).one()
+    assert "\x00" not in item.title + item.body
