@@ -10,14 +10,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.table import Table
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from coopwatch.cli import JsonOpt, config, db_session, emit_json, fail, out
 from coopwatch.config import ConfigError
-from storage.models import AlertOutbox, CrawlRun, HealthAlarm, Source
-from storage.views import iso
-
-RATIO_RUNS = 20  # the 304 ratio is measured on this many latest runs of a source
+from storage.models import AlertOutbox, Source
+from storage.views import iso, source_json
 
 
 def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
@@ -25,24 +23,6 @@ def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
             "item_id": row.item_id, "alarm_id": row.alarm_id, "status": row.status,
             "attempts": row.attempts, "next_attempt_at": iso(row.next_attempt_at),
             "sent_at": iso(row.sent_at), "last_error": row.last_error, "title": row.title}
-
-
-def _source_json(session: Any, src: Source) -> dict[str, Any]:
-    runs = select(CrawlRun.requests, CrawlRun.not_modified).where(
-        CrawlRun.source == src.name, CrawlRun.dry_run.is_(False)).order_by(
-        CrawlRun.id.desc()).limit(RATIO_RUNS).subquery()
-    requests, not_modified = session.execute(
-        select(func.coalesce(func.sum(runs.c.requests), 0),
-               func.coalesce(func.sum(runs.c.not_modified), 0))).one()
-    alarms = session.scalars(select(HealthAlarm).where(
-        HealthAlarm.source == src.name, HealthAlarm.resolved_at.is_(None)))
-    return {"source": src.name, "state": src.health_state,
-            "open_alarms": {a.kind: a.detail for a in alarms},
-            "last_run": iso(src.last_run_at), "last_success": iso(src.last_success_at),
-            "last_error_at": iso(src.last_error_at), "last_error": src.last_error,
-            "error_streak": src.error_streak, "last_new_item": iso(src.last_new_item_at),
-            "primed": iso(src.primed_at),
-            "not_modified_ratio": round(not_modified / requests, 3) if requests else None}
 
 
 def register(app: typer.Typer) -> None:
@@ -139,7 +119,7 @@ def register(app: typer.Typer) -> None:
 
         Example:  coopwatch sources --json"""
         with db_session(config()) as session:
-            rows = [_source_json(session, s) for s in
+            rows = [source_json(session, s) for s in
                     session.scalars(select(Source).order_by(Source.name))]
         if as_json:
             emit_json(rows)

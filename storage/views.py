@@ -1,14 +1,15 @@
-"""The JSON shapes people script against (ARCHITECTURE.md): one item in a list, one in full."""
+"""The JSON shapes people script against (ARCHITECTURE.md): one item in a list, one in full,
+a story, a source's health."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Item, ItemAlias, Story, StoryMerge
+from storage.models import CrawlRun, HealthAlarm, Item, ItemAlias, Source, Story, StoryMerge
 
 
 def iso_published(value: datetime | None) -> str | None:
@@ -91,3 +92,25 @@ def story_json(session: Session, story: Story) -> dict[str, Any]:
         "merges": [{"item_id": m.item_id, "matched_item_id": m.matched_item_id, "rule": m.rule,
                     "reason": m.reason} for m in merges],
     }
+
+
+RATIO_RUNS = 20  # the 304 ratio is measured on this many latest runs of a source
+
+
+def source_json(session: Session, src: Source) -> dict[str, Any]:
+    """A source's health, as `coopwatch sources --json` and GET /api/sources show it."""
+    runs = select(CrawlRun.requests, CrawlRun.not_modified).where(
+        CrawlRun.source == src.name, CrawlRun.dry_run.is_(False)).order_by(
+        CrawlRun.id.desc()).limit(RATIO_RUNS).subquery()
+    requests, not_modified = session.execute(
+        select(func.coalesce(func.sum(runs.c.requests), 0),
+               func.coalesce(func.sum(runs.c.not_modified), 0))).one()
+    alarms = session.scalars(select(HealthAlarm).where(
+        HealthAlarm.source == src.name, HealthAlarm.resolved_at.is_(None)))
+    return {"source": src.name, "state": src.health_state,
+            "open_alarms": {a.kind: a.detail for a in alarms},
+            "last_run": iso(src.last_run_at), "last_success": iso(src.last_success_at),
+            "last_error_at": iso(src.last_error_at), "last_error": src.last_error,
+            "error_streak": src.error_streak, "last_new_item": iso(src.last_new_item_at),
+            "primed": iso(src.primed_at),
+            "not_modified_ratio": round(not_modified / requests, 3) if requests else None}
