@@ -1,8 +1,10 @@
-"""Full-text index DDL for both databases; the migrations call it, storage.search queries it.
+"""Full-text index DDL of revision 0001, and the PostgreSQL search column.
 
 SQLite: an external-content FTS5 table kept in step by triggers (re-indexed only when a
-searchable column changes, not when last_seen_at is bumped). PostgreSQL: a GIN index over the
-same weighted tsvector expression that storage.search uses, so the planner can use it.
+searchable column changes, not when last_seen_at is bumped). PostgreSQL: revision 0001 made a
+GIN expression index; revision 0002 replaced it with a stored generated column,
+`item.search_vector` (PG_SEARCH_VECTOR), which storage.search reads. Migrations are history:
+change this DDL only through a new revision.
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from sqlalchemy import Connection, text
 
 FTS_COLUMNS = ("title", "subtitle", "summary", "body", "place", "tags")
 
-# Must stay byte-identical to the expression in the index for PostgreSQL to use the index.
+# The stored column added by revision 0002 (not in the models: Alembic is told to ignore it).
+PG_SEARCH_VECTOR = "item.search_vector"
+# Revision 0001's index expression (0002 computes the same document into the column).
 PG_TSVECTOR = (
     "(setweight(to_tsvector('english', coalesce(title, '')), 'A') || "
     "setweight(to_tsvector('english', coalesce(subtitle, '') || ' ' || coalesce(place, '')), "

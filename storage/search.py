@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from storage.article import LEVELS
 from storage.db import as_utc_midnight
-from storage.fulltext import PG_TSVECTOR
+from storage.fulltext import PG_SEARCH_VECTOR
 from storage.models import Item
 
 MAX_LIMIT = 1000
@@ -115,7 +115,7 @@ def build_statement(session: Session, q: SearchQuery) -> Select:  # type: ignore
                 .where(text("item_fts MATCH :match").bindparams(match=match))
                 .order_by(literal_column("rank"), Item.id.desc()))
     else:
-        vector = literal_column(PG_TSVECTOR)
+        vector = literal_column(PG_SEARCH_VECTOR)
         if q.raw:
             tsq = func.websearch_to_tsquery(_EN, q.text)
         else:
