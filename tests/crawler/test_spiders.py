@@ -225,3 +225,19 @@ def test_run_counts_survive_in_the_database(crawl, archive_url: str) -> None:
         run = s.scalars(select(CrawlRun)).one()
         assert run.stats["downloader/request_count"] - run.stats.get("httpcache/hit", 0) == (
             run.requests)
+
+
+def test_politeness_robots_user_agent_and_retry_after(crawl, replica: ReplicaHandle,
+                                                      archive_url: str) -> None:
+    crawl("osce", max_pages=1)
+    stats = replica.stats()
+    assert stats["requests"].get("/robots.txt") == 1
+    agents = set(stats["user_agents"])
+    assert agents and all(a.startswith("coopwatch/") and "+http" in a for a in agents), agents
+    replica.set_fault("osce", "429")  # answers 429 with Retry-After: 1
+    crawl("osce", max_pages=1)
+    run = runs(archive_url)[-1]
+    # Each of the two listings waited and was retried twice (RETRY_TIMES), then given up.
+    assert run.stats["coopwatch/http/retry_after"] == 2 * 2
+    assert run.stats["coopwatch/errors/rate_limited"] >= 1
+    assert (run.finished_at - run.started_at).total_seconds() >= 2  # it really waited
