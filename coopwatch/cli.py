@@ -15,6 +15,7 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
@@ -34,7 +35,6 @@ archive_app = typer.Typer(help="The seeded archive.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(archive_app, name="archive")
 
-out = Console()
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
@@ -151,6 +151,7 @@ def query(
     if as_json:
         emit_json(rows)
         return
+    out = Console()  # made per command: rich reads the terminal width (COLUMNS) when made
     table = Table("id", "source", "published", "level", "story", "title", "place")
     for r in rows:
         table.add_row(str(r["id"]), r["source"], r["published"] or "?", r["relevance"],
@@ -174,7 +175,8 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id (see `coopwatch qu
     if as_json:
         emit_json(data)
         return
-    out.print(f"[bold]{data['title']}[/bold]")
+    out = Console()
+    out.print(f"[bold]{escape(data['title'])}[/bold]")  # scraped text is never markup
     for key in ("id", "source", "url", "published", "place", "content_type", "tags", "relevance",
                 "score", "story", "guid", "first_seen", "updated", "origin"):
         out.print(f"  {key:<13} {data[key]}", highlight=False, markup=False)
@@ -205,6 +207,7 @@ def show_config(as_json: JsonOpt = False) -> None:
     if as_json:
         emit_json(values)
         return
+    out = Console()
     table = Table("option", "value", "default", "meaning")
     for opt in OPTIONS:
         table.add_row(opt.name, str(values[opt.name]), str(opt.default), opt.help)

@@ -9,10 +9,11 @@ import os
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from coopwatch.cli import JsonOpt, config, db_session, emit_json, fail, out
+from coopwatch.cli import JsonOpt, config, db_session, emit_json, fail
 from coopwatch.config import ConfigError
 from storage.models import AlertOutbox, Source
 from storage.views import iso, source_json
@@ -76,7 +77,7 @@ def register(app: typer.Typer) -> None:
             table.add_row(str(r["id"]), r["kind"], r["event"], r["channel"], r["status"],
                           str(r["attempts"]), when if r["status"] != "dead" else "",
                           r["title"], r["last_error"] or "")
-        out.print(table)
+        Console().print(table)  # made per command: rich reads COLUMNS when made
 
     @alerts_app.command("retry")
     def alerts_retry(
@@ -132,4 +133,4 @@ def register(app: typer.Typer) -> None:
             table.add_row(r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
                           r["last_success"] or "never", error, str(r["error_streak"]),
                           r["last_new_item"] or "never", ratio)
-        out.print(table)
+        Console().print(table)  # made per command: rich reads COLUMNS when made
