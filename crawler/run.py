@@ -42,7 +42,8 @@ def crawl(args: argparse.Namespace) -> dict[str, Any]:
     settings.set("LOG_LEVEL", args.log_level.upper())
     if args.dry_run:
         settings.set("HTTPCACHE_ENABLED", False)  # a dry run leaves nothing behind
-    process = CrawlerProcess(settings, install_root_handler=True)
+    settings.set("LOG_INSTALL_ROOT_HANDLER", True)
+    process = CrawlerProcess(settings)
     kwargs = {k: v for k, v in {"base_url": args.base_url,
                                 "since": args.since.isoformat() if args.since else None,
                                 "max_pages": args.max_pages}.items() if v is not None}
