@@ -56,7 +56,9 @@ def crawl_in_child(source: str, *, base_url: str | None = None, since: date | No
                             stderr=subprocess.PIPE if on_log else stderr, env=child_env,
                             start_new_session=True, text=True, errors="replace")
     out: list[str] = []
-    pumps = [threading.Thread(target=lambda: out.append(proc.stdout.read()), daemon=True)]
+    stdout = proc.stdout
+    assert stdout is not None
+    pumps = [threading.Thread(target=lambda: out.append(stdout.read()), daemon=True)]
     if on_log is not None:
         pumps.append(threading.Thread(target=_pump, args=(proc.stderr, on_log), daemon=True))
     for pump in pumps:

@@ -52,7 +52,7 @@ class RetryAfterMiddleware:
         if response.status not in (429, 503) or b"Retry-After" not in response.headers:
             return response
         tries = request.meta.get("retry_after_times", 0)
-        header = response.headers.get(b"Retry-After", b"").decode("latin-1")
+        header = (response.headers.get(b"Retry-After") or b"").decode("latin-1")
         wait = retry_after_seconds(header)
         if tries >= self.max_tries or wait is None or wait > self.max_wait_s:
             self.stats.inc_value("coopwatch/errors/rate_limited")

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import Select, column, func, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Select, column, func, literal_column, select, table, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -27,7 +28,7 @@ _TERM = re.compile(r'"([^"]*)"|([^\s"]+)')
 # title, subtitle, summary, body, place, tags (FTS5 column order in storage.fulltext)
 _BM25 = "bm25(item_fts, 10.0, 5.0, 3.0, 1.0, 4.0, 2.0)"
 # A literal, not a parameter: a REGCONFIG bind cannot be inlined by --show-sql.
-_EN = literal_column("'english'")
+_EN: ColumnElement[Any] = literal_column("'english'")
 
 
 class BadQuery(ValueError):
@@ -84,7 +85,7 @@ def validate(q: SearchQuery) -> None:
         raise BadQuery(f"--since {q.since} is after --until {q.until}")
 
 
-def _filters(stmt: Select, q: SearchQuery) -> Select:  # type: ignore[type-arg]
+def _filters(stmt: Select[Any, Any, Any], q: SearchQuery) -> Select[Any, Any, Any]:
     if q.source:
         stmt = stmt.where(Item.source == q.source)
     if q.since:
@@ -98,9 +99,10 @@ def _filters(stmt: Select, q: SearchQuery) -> Select:  # type: ignore[type-arg]
     return stmt
 
 
-def build_statement(session: Session, q: SearchQuery) -> Select:  # type: ignore[type-arg]
+def build_statement(session: Session, q: SearchQuery) -> Select[Any, Any, Any]:
     validate(q)
     dialect = session.get_bind().dialect.name
+    stmt: Select[Any, Any, Any]
     if not q.text or not q.text.strip():
         stmt = select(Item, literal_column("NULL").label("rank"),
                       literal_column("NULL").label("snippet"))
@@ -115,7 +117,8 @@ def build_statement(session: Session, q: SearchQuery) -> Select:  # type: ignore
                 .where(text("item_fts MATCH :match").bindparams(match=match))
                 .order_by(literal_column("rank"), Item.id.desc()))
     else:
-        vector = literal_column(PG_SEARCH_VECTOR)
+        vector: ColumnElement[Any] = literal_column(PG_SEARCH_VECTOR)
+        tsq: ColumnElement[Any]
         if q.raw:
             tsq = func.websearch_to_tsquery(_EN, q.text)
         else:

@@ -66,6 +66,8 @@ class CoopSpider(Spider):
         # Off-site links and redirects are dropped by Scrapy's OffsiteMiddleware.
         self.allowed_domains = [parts.hostname]
         self._since_arg, self._max_pages_arg = since, max_pages
+        self.since: date | None = None  # set from the argument or settings in from_crawler
+        self.max_pages = 1
         self.known: set[str] = set()
         self.queued: set[str] = set()
 

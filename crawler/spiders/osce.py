@@ -28,6 +28,7 @@ MAIN_LISTING_STAT = "coopwatch/listing/main"
 class OsceSpider(CoopSpider):
     name = "osce"
     source = SOURCES["osce"]
+    walk_main = True
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
