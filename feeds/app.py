@@ -14,7 +14,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import SQLAlchemyError
 
 from coopwatch.config import Config, load_config
+from feeds import api, metrics, web
 from feeds.routes import router
+from feeds.security import SecurityHeaders
 from feeds.spec import standard_feeds
 from storage.db import session_factory
 
@@ -28,7 +30,9 @@ def create_app(cfg: Config | None = None) -> FastAPI:
     app.state.cfg = cfg
     app.state.feeds = standard_feeds(cfg)
     app.state.sessions = session_factory(cfg.database_url)
+    web.install(app)  # the archive pages; first, so that `/` is the archive's search page
     app.include_router(router)
+    app.include_router(metrics.router)
 
     @app.exception_handler(SQLAlchemyError)
     async def database_unavailable(request: Request, err: SQLAlchemyError) -> JSONResponse:
@@ -39,4 +43,6 @@ def create_app(cfg: Config | None = None) -> FastAPI:
         return JSONResponse({"detail": "the archive database is not available; see the "
                                        "server log (run `coopwatch db upgrade`?)"}, 503)
 
+    api.install(app)  # after the handlers above: /api answers errors in its own shape
+    app.add_middleware(SecurityHeaders)
     return app

@@ -1,0 +1,116 @@
+"""Start a crawl on demand from the web app (`POST /api/crawl/{source}`, the "crawl now" button)
+without holding the request for the whole crawl.
+
+The crawl goes through the one crawl path — crawler.child.crawl_in_child, trigger "api", the
+source's lock, the same timeout and kill — in a background thread that waits for the child (no
+zombie), then judges the source's health and delivers the alerts the crawl queued, as after a
+scheduled check or a CLI crawl. The request waits only until the child has opened its run row,
+and answers with its id.
+Settings: COOPWATCH_BASE_URL (crawl a replica or mirror), COOPWATCH_CRAWL_TIMEOUT_S.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from concurrent.futures import Future
+from typing import Any
+
+from sqlalchemy import func, select
+
+from coopwatch.config import OPTIONS, Config
+from crawler.child import crawl_in_child
+from crawler.sources import SOURCES
+from scheduler.alerts import deliver_pending
+from storage import locks
+from storage.db import session_scope
+from storage.health import evaluate
+from storage.models import CrawlRun
+
+logger = logging.getLogger(__name__)
+START_WAIT_S = 10.0  # Scrapy needs a second or two before the child opens its run
+_POLL_S = 0.2
+_in_flight: set[str] = set()  # sources with an API crawl started by this process
+_in_flight_lock = threading.Lock()
+
+
+class CrawlRefused(Exception):
+    """The crawl cannot start; `status` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+def child_env(cfg: Config) -> dict[str, str]:
+    """The server's own options for the child, so it crawls into the archive the server shows
+    (a server started with a Config rather than the environment included)."""
+    def text(value: Any) -> str:
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        return " ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+    return {opt.name: text(cfg[opt.name]) for opt in OPTIONS}
+
+
+def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
+    summary: dict[str, Any] = {"status": "failed", "source": source, "run_id": None,
+                               "reason": "the crawl thread failed; see the server log"}
+    try:
+        summary = crawl_in_child(source, base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                                 trigger="api", env=child_env(cfg),
+                                 timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"))
+        logger.info("API crawl of %(source)s: run %(run_id)s %(status)s",
+                    {"source": source, "run_id": summary.get("run_id"),
+                     "status": summary.get("status")})
+        if summary.get("status") != "busy":  # a busy child ran nothing: nothing to judge
+            # As after a scheduled check or a CLI crawl: one alarm per episode, and the news
+            # found on demand alerts at once.
+            with session_scope(cfg.database_url) as session:
+                evaluate(session, source, summary, cfg)
+            deliver_pending(cfg.database_url, cfg)
+    except Exception:  # a thread's exception would vanish: log it
+        logger.exception("API crawl of %(source)s failed", {"source": source})
+    finally:
+        with _in_flight_lock:
+            _in_flight.discard(source)
+        result.set_result(summary)
+
+
+def start_crawl(cfg: Config, source: str, wait_s: float = START_WAIT_S) -> int | None:
+    """Start crawling `source`; returns its run id (None if the child is still starting after
+    `wait_s`). Raises CrawlRefused: 404 unknown source, 409 busy, 503 did not start."""
+    if source not in SOURCES:
+        raise CrawlRefused(404, f"no source {source!r}: use {' or '.join(SOURCES)}")
+    with session_scope(cfg.database_url) as session:
+        if lock := locks.holder(session, source):
+            raise CrawlRefused(409, f"a crawl of {source} is already running (run "
+                                    f"{lock.run_id}, {lock.holder}): follow it in /api/runs")
+        newest = session.scalar(select(func.max(CrawlRun.id))) or 0
+    with _in_flight_lock:
+        if source in _in_flight:
+            raise CrawlRefused(409, f"a crawl of {source} was just started: follow it in "
+                                    "/api/runs")
+        _in_flight.add(source)
+    result: Future[dict[str, Any]] = Future()
+    threading.Thread(target=_crawl, args=(cfg, source, result), name=f"crawl-{source}",
+                     daemon=True).start()
+    deadline = time.monotonic() + wait_s
+    while True:
+        with session_scope(cfg.database_url) as session:  # ix_crawl_run__source_started_at
+            run_id = session.scalar(select(CrawlRun.id).where(
+                CrawlRun.source == source, CrawlRun.trigger == "api", CrawlRun.id > newest)
+                .order_by(CrawlRun.id))
+        if run_id is not None:
+            return run_id
+        if result.done():  # the child ended without a run row of its own
+            summary = result.result()
+            if summary.get("run_id") is not None:  # opened and closed between two polls
+                return int(summary["run_id"])
+            if summary.get("status") == "busy":
+                raise CrawlRefused(409, str(summary.get("reason")))
+            raise CrawlRefused(503, f"the crawl did not start: {summary.get('reason')}")
+        if time.monotonic() > deadline:
+            return None
+        time.sleep(_POLL_S)

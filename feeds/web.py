@@ -1,0 +1,193 @@
+"""The archive's HTML pages, server-rendered with Jinja2 and usable without JavaScript: search
+(`/`, which also lists every feed), an item (`/items/{id}`: its text with the matched spans
+marked, and why it got its level), a story (`/stories/{id}`: the versions side by side), the
+sources (`/sources`: health, last runs, a "crawl now" form) and a crawl run (`/runs/{id}`).
+
+Autoescape is on for every template (their names end in .j2, which Jinja's default would not
+escape), so scraped text is always escaped. Links are relative to the page, like the feed index,
+so the pages also work behind a path prefix. Styles: /static/style.css (CSP: no inline styles).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+
+from feeds.api import MAX_ID, recent_runs, source_json
+from feeds.browse import make_query, search_page
+from feeds.highlight import explain
+from feeds.ondemand import CrawlRefused, start_crawl
+from feeds.queries import source_titles
+from feeds.render import TOPIC, describe
+from feeds.routes import SessionDep
+from feeds.security import check_token
+from feeds.spec import FORMATS, MEDIA_TYPES, search_feed
+from feeds.text import is_web_url
+from storage.article import LEVELS, ORGANISATIONS
+from storage.models import CrawlRun, Item, Source, Story
+from storage.runs import COUNT_FIELDS
+from storage.search import BadQuery
+from storage.views import iso_published, item_detail_json, story_json
+
+HERE = Path(__file__).parent
+PAGE_SIZE = 20
+templates = Jinja2Templates(env=Environment(
+    loader=FileSystemLoader(HERE / "templates"), autoescape=True, undefined=StrictUndefined,
+    trim_blocks=True, lstrip_blocks=True))
+router = APIRouter(include_in_schema=False)
+
+
+def snippet_html(text: str) -> Markup:
+    """A search snippet, escaped, with the engine's [match] markers as <mark>."""
+    return Markup(re.sub(r"\[([^\[\]]*)\]", r"<mark>\1</mark>", str(escape(text))))
+
+
+def when(value: datetime | str | None) -> str:
+    """`2026-11-22 19:14 UTC` from a datetime or its ISO text; "" for None."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return f"{value:%Y-%m-%d %H:%M} UTC" if value else ""
+
+
+templates.env.filters |= {"day": iso_published, "snippet": snippet_html, "when": when}
+
+
+def install(app: FastAPI) -> None:
+    """Mount the pages and /static on `app` (before the feed routes: `/` is the archive)."""
+    app.include_router(router)
+    app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+
+def render(request: Request, session: Session, name: str, status: int = 200,
+           **context: Any) -> HTMLResponse:
+    names = source_titles(session)
+    feeds = []
+    for spec in request.app.state.feeds.values():
+        title, description = describe(spec, names)
+        feeds.append({"title": title, "description": description, "links": [
+            (fmt, MEDIA_TYPES[fmt].split(";")[0], spec.path(fmt).lstrip("/")) for fmt in FORMATS]})
+    root = "../" * (request.url.path.count("/") - 1)
+    return templates.TemplateResponse(request, name, {
+        "root": root, "feeds": feeds, "topic": TOPIC, "names": names, **context},
+        status_code=status)
+
+
+def _day(value: str | None, what: str) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError as err:
+        raise BadQuery(f"{what} {value!r} is not a date: use YYYY-MM-DD") from err
+
+
+def _find(session: Session, model: type[Any], raw_id: str) -> Any:
+    ok = raw_id.isascii() and raw_id.isdigit() and 1 <= int(raw_id) <= MAX_ID
+    return session.get(model, int(raw_id)) if ok else None
+
+
+def _missing(request: Request, session: Session, what: str) -> HTMLResponse:
+    return render(request, session, "error.html.j2", 404, message=f"There is no {what}.")
+
+
+@router.get("/", response_class=HTMLResponse)
+def search(request: Request, session: SessionDep, q: str = "", source: str = "",
+           since: str = "", until: str = "", cursor: str = "",
+           level: Annotated[list[str] | None, Query()] = None) -> HTMLResponse:
+    cfg, levels = request.app.state.cfg, level or []
+    form = {"q": q, "source": source, "since": since, "until": until, "levels": levels}
+    try:
+        query = make_query(cfg, q, source, _day(since, "since"), _day(until, "until"),
+                           levels, PAGE_SIZE)
+        page = search_page(session, query, cursor or None)
+        feed = search_feed(cfg, q, source, levels).path("atom").lstrip("/")
+    except BadQuery as err:
+        return render(request, session, "search.html.j2", 400, form=form, error=str(err),
+                      page=None, levels=LEVELS, orgs=ORGANISATIONS)
+    following = request.url.include_query_params(cursor=page.next_cursor)
+    return render(request, session, "search.html.j2", form=form, error=None, page=page,
+                  levels=LEVELS, orgs=ORGANISATIONS, feed=feed, first=not cursor,
+                  first_url=f"?{request.url.remove_query_params('cursor').query}",
+                  next=f"?{following.query}" if page.next_cursor else None)
+
+
+@router.get("/items/{item_id}", response_class=HTMLResponse)
+def item_page(request: Request, item_id: str, session: SessionDep) -> HTMLResponse:
+    item = _find(session, Item, item_id)
+    if item is None:
+        return _missing(request, session, f"item {item_id}")
+    reasons = sorted((r for r in item.relevance_reasons or [] if r.get("text")
+                      and not str(r.get("rule")).startswith("decision:")),
+                     key=lambda r: -(r.get("weight") or 0))
+    return render(request, session, "item.html.j2", item=item, marked=explain(item),
+                  detail=item_detail_json(session, item), reasons=reasons,
+                  web_url=item.url if is_web_url(item.url) else None)
+
+
+@router.get("/stories/{story_id}", response_class=HTMLResponse)
+def story_page(request: Request, story_id: str, session: SessionDep) -> HTMLResponse:
+    story = _find(session, Story, story_id)
+    if story is None:
+        return _missing(request, session, f"story {story_id}")
+    versions = sorted(story.items, key=lambda i: (ORGANISATIONS.index(i.source)
+                                                  if i.source in ORGANISATIONS else 9, i.id))
+    return render(request, session, "story.html.j2", story=story, versions=versions,
+                  detail=story_json(session, story))
+
+
+def sources_page(request: Request, session: Session, status: int = 200,
+                 message: str | None = None) -> HTMLResponse:
+    rows = [{"health": source_json(session, src), "source": src,
+             "runs": recent_runs(session, src.name)}
+            for src in session.scalars(select(Source).order_by(Source.name))]
+    return render(request, session, "sources.html.j2", status, rows=rows, message=message,
+                  failed=status >= 400,
+                  crawls_on=bool(request.app.state.cfg["COOPWATCH_API_TOKEN"]))
+
+
+@router.get("/sources", response_class=HTMLResponse)
+def sources(request: Request, session: SessionDep) -> HTMLResponse:
+    return sources_page(request, session)
+
+
+@router.post("/sources/{source}/crawl")
+async def crawl_now(request: Request, source: str) -> Response:
+    """The "crawl now" form: the token field, then the API's own start (303 to the run)."""
+    form = parse_qs((await request.body())[:10_000].decode("utf-8", "replace"))
+    return await run_in_threadpool(_crawl_now, request, source, (form.get("token") or [""])[0])
+
+
+def _crawl_now(request: Request, source: str, token: str) -> Response:
+    cfg = request.app.state.cfg
+    try:
+        check_token(cfg, token)
+        run_id = start_crawl(cfg, source)
+    except HTTPException as err:
+        status, message = err.status_code, str(err.detail)
+    except CrawlRefused as err:
+        status, message = err.status, str(err)
+    else:
+        if run_id is not None:
+            return RedirectResponse(f"../../runs/{run_id}", 303)
+        status, message = 202, f"The crawl of {source} is starting: its run appears below soon."
+    with request.app.state.sessions() as session:
+        return sources_page(request, session, status, message)
+
+
+@router.get("/runs/{run_id}", response_class=HTMLResponse)
+def run_page(request: Request, run_id: str, session: SessionDep) -> HTMLResponse:
+    run = _find(session, CrawlRun, run_id)
+    if run is None:
+        return _missing(request, session, f"crawl run {run_id}")
+    return render(request, session, "run.html.j2", run=run, counts=COUNT_FIELDS)
