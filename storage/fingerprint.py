@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from functools import lru_cache
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _FOLDS = (("co-operation", "cooperation"), ("co-operate", "cooperate"), ("co-ordinat", "coordinat"),
@@ -41,18 +42,27 @@ def shingles(text: str, max_words: int = 5000) -> list[str]:
 
 def resemblance(a: str, b: str) -> float:
     """Jaccard similarity of the two texts' word 3-shingles (1.0 = same wording)."""
-    sa, sb = set(shingles(a)), set(shingles(b))
+    sa, sb = _shingle_set(a), _shingle_set(b)
     return len(sa & sb) / len(sa | sb) if sa and sb else 0.0
+
+
+@lru_cache(maxsize=256)
+def _shingle_set(text: str) -> frozenset[str]:
+    # Cached: the near-duplicate check compares one new text with each same-day item, and
+    # those items again with the next new one (bench/upsert.py).
+    return frozenset(shingles(text))
 
 
 def simhash64(text: str, max_words: int = 5000) -> int:
     """64-bit simhash, as a *signed* int so it fits a BIGINT column."""
-    weights = [0] * 64
-    for shingle in shingles(text, max_words):
-        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(64):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    value = sum(1 << bit for bit in range(64) if weights[bit] > 0)
+    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
+              for s in shingles(text, max_words)]
+    # A bit is set when more shingle hashes have it than not. Counting per bit over the hashes
+    # as 64-character bit strings, transposed by zip, is 3x faster than 64 shifts per hash
+    # (bench/crawl.py); column 0 is bit 63.
+    value = 0
+    for column in zip(*(f"{h:064b}" for h in hashes), strict=True):
+        value = value << 1 | (2 * column.count("1") > len(hashes))
     return value - (1 << 64) if value >= 1 << 63 else value
 
 

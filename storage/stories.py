@@ -14,9 +14,10 @@ from __future__ import annotations
 import itertools
 import re
 from datetime import timedelta
+from functools import lru_cache
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, load_only
 
 from storage.fingerprint import STOPWORDS, hamming, normalise, significant_words
 from storage.models import Item, Story, StoryMerge
@@ -30,10 +31,14 @@ _ORG_WORDS = frozenset({"osce", "interpol", "icpo", "organization", "security", 
                         "europe", "international", "criminal", "police"})
 
 
-def _title_words(title: str) -> set[str]:
-    return significant_words(title) - _ORG_WORDS
+# Cached: assign_story compares the new item with every candidate of the window, and each
+# candidate again with the next items stored (bench/upsert.py).
+@lru_cache(maxsize=4096)
+def _title_words(title: str) -> frozenset[str]:
+    return frozenset(significant_words(title) - _ORG_WORDS)
 
 
+@lru_cache(maxsize=4096)
 def _place_key(place: str | None) -> str | None:
     if not place:
         return None
@@ -42,10 +47,11 @@ def _place_key(place: str | None) -> str | None:
     return key or None
 
 
-def _bigrams(text: str) -> set[str]:
+@lru_cache(maxsize=512)
+def _bigrams(text: str) -> frozenset[str]:
     tokens = [w for w in normalise(text).split() if w not in STOPWORDS and not w.isdigit()]
-    return {f"{a} {b}" for a, b in itertools.pairwise(tokens)
-            if a not in _ORG_WORDS or b not in _ORG_WORDS}
+    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(tokens)
+                     if a not in _ORG_WORDS or b not in _ORG_WORDS)
 
 
 def match_reason(new: Item, cand: Item) -> tuple[str, str, float] | None:
@@ -78,6 +84,9 @@ def assign_story(session: Session, item: Item) -> StoryMerge:
             select(Item).where(Item.id != item.id, Item.story_id.is_not(None),
                                Item.published_at.between(item.published_at - window,
                                                          item.published_at + window))
+            # only what match_reason reads (no JSON columns to decode)
+            .options(load_only(Item.title, Item.place, Item.simhash, Item.story_id,
+                               Item.published_at, Item.body))
         )
         for cand in candidates:
             found = match_reason(item, cand)
