@@ -12,14 +12,11 @@ import typer
 from rich.console import Console
 
 from coopwatch.cli import config, parse_day
-from coopwatch.config import Config
 from coopwatch.progress import CrawlProgress
 from crawler.child import crawl_in_child
 from crawler.run import EXIT_CODES
 from crawler.sources import SOURCES
-from scheduler.jobs import deliver_alerts
-from storage.db import session_scope
-from storage.health import evaluate
+from scheduler.jobs import after_crawl
 
 
 def _line(s: dict[str, Any]) -> str:
@@ -31,14 +28,6 @@ def _line(s: dict[str, Any]) -> str:
         "not_modified"))
     reason = f" — {s['reason']}" if s.get("reason") else ""
     return f"{s['source']}: {s['status']} (run {s.get('run_id')}): {counts}{reason}"
-
-
-def after_crawl(cfg: Config, source: str, summary: dict[str, Any]) -> None:
-    """What a scheduled check does after its crawl: judge the source's health (one alarm per
-    episode) and deliver the alerts the crawl queued, so news found on demand alerts at once."""
-    with session_scope(cfg.database_url) as session:
-        evaluate(session, source, summary, cfg)
-    deliver_alerts()
 
 
 def register(app: typer.Typer) -> None:
@@ -79,7 +68,7 @@ def register(app: typer.Typer) -> None:
                     on_log=progress.on_log if progress else None)
                 summaries.append(summary)
                 if not dry_run and summary.get("run_id") is not None:
-                    after_crawl(cfg, name, summary)
+                    after_crawl(name, summary, cfg)
         for summary in summaries:
             if not as_json:
                 typer.echo(_line(summary))

@@ -22,10 +22,9 @@ from sqlalchemy import func, select
 from coopwatch.config import OPTIONS, Config
 from crawler.child import crawl_in_child
 from crawler.sources import SOURCES
-from scheduler.alerts import deliver_pending
+from scheduler.jobs import after_crawl
 from storage import locks
 from storage.db import session_scope
-from storage.health import evaluate
 from storage.models import CrawlRun
 
 logger = logging.getLogger(__name__)
@@ -65,11 +64,7 @@ def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
                     {"source": source, "run_id": summary.get("run_id"),
                      "status": summary.get("status")})
         if summary.get("status") != "busy":  # a busy child ran nothing: nothing to judge
-            # As after a scheduled check or a CLI crawl: one alarm per episode, and the news
-            # found on demand alerts at once.
-            with session_scope(cfg.database_url) as session:
-                evaluate(session, source, summary, cfg)
-            deliver_pending(cfg.database_url, cfg)
+            after_crawl(source, summary, cfg)  # as after a scheduled check or a CLI crawl
     except Exception:  # a thread's exception would vanish: log it
         logger.exception("API crawl of %(source)s failed", {"source": source})
     finally:

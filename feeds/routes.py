@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from typing import Annotated, cast
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -18,8 +18,6 @@ from sqlalchemy.orm import Session
 from coopwatch.config import Config
 from feeds.build import build_feed, feed_validators
 from feeds.conditional import cache_headers, is_not_modified
-from feeds.index import index_html
-from feeds.queries import source_titles
 from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed
 from storage.models import Item
 from storage.search import BadQuery
@@ -41,11 +39,6 @@ def base_url(request: Request) -> str:
     wherever the server was reached; the ETag includes it)."""
     cfg: Config = request.app.state.cfg
     return str(cfg["COOPWATCH_PUBLIC_URL"] or request.base_url).rstrip("/")
-
-
-@router.get("/", response_class=HTMLResponse)
-def index(request: Request, session: SessionDep) -> HTMLResponse:
-    return HTMLResponse(index_html(request.app.state.feeds, source_titles(session), search=True))
 
 
 @router.get("/healthz")

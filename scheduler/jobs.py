@@ -22,7 +22,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopwatch.config import load_config
+from coopwatch.config import Config, load_config
 from crawler.child import crawl_in_child
 from scheduler.alerts import DeliveryReport, deliver_pending
 from storage.db import session_scope, utcnow
@@ -69,10 +69,17 @@ def check_source(name: str) -> dict[str, Any]:
         logger.info("Skipped %(source)s: %(reason)s", log)
         return summary
     logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s", log)
-    with session_scope(cfg.database_url) as session:
-        evaluate(session, name, summary, cfg)
-    deliver_alerts()
+    after_crawl(name, summary, cfg)
     return summary
+
+
+def after_crawl(source: str, summary: dict[str, Any], cfg: Config | None = None) -> None:
+    """What follows every crawl, scheduled, CLI or API: judge the source's health (one alarm
+    per episode; judging a run twice does nothing) and deliver the alerts it queued."""
+    cfg = cfg or load_config()
+    with session_scope(cfg.database_url) as session:
+        evaluate(session, source, summary, cfg)
+    deliver_alerts()
 
 
 def deliver_alerts() -> DeliveryReport:

@@ -44,7 +44,6 @@ class SearchQuery:
     levels: tuple[str, ...] = ()
     limit: int = 20
     raw: bool = False
-    after_id: int | None = None  # keyset pagination for listings without text (id descending)
 
 
 @dataclass
@@ -94,8 +93,6 @@ def _filters(stmt: Select[Any, Any, Any], q: SearchQuery) -> Select[Any, Any, An
         stmt = stmt.where(Item.published_at < as_utc_midnight(q.until + timedelta(days=1)))
     if q.levels:
         stmt = stmt.where(Item.relevance_level.in_(q.levels))
-    if q.after_id is not None:
-        stmt = stmt.where(Item.id < q.after_id)
     return stmt
 
 

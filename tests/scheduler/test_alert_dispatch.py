@@ -6,7 +6,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
-from conftest import Mailbox, Webhook, text_of
+from receivers import Mailbox, Webhook, text_of
 from sqlalchemy import select
 
 from coopwatch.config import Config, load_config

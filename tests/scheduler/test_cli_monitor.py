@@ -7,7 +7,7 @@ import json
 import os
 
 import pytest
-from conftest import Webhook
+from receivers import Webhook
 from sqlalchemy import select
 from typer.testing import CliRunner
 

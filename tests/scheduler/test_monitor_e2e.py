@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Mailbox, Webhook, free_port, text_of
+from receivers import Mailbox, Webhook, free_port, text_of
 from sqlalchemy import func, select
 
 from crawler.replica.server import ReplicaHandle, serve_replica
