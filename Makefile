@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml constraints.txt
 
 lint: install
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy coopwatch crawler storage feeds scheduler
 
 seed: install
 	$(VENV)/bin/coopwatch db upgrade
