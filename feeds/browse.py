@@ -6,8 +6,8 @@ The cursor: a listing without `q` is ordered by publication date, newest first, 
 encodes the last item's (published, id) and the next page starts strictly after it (keyset:
 items stored meanwhile never shift a page); ids alone would not do, as they do not follow
 publication dates (a backfill stores the newest item first). A text search is ordered by
-rank, which has no stable key: its cursor encodes an offset. Either way the client passes `next_cursor` back unchanged with the same
-filters.
+rank, which has no stable key: its cursor encodes an offset. Either way the client passes
+`next_cursor` back unchanged with the same filters.
 """
 
 from __future__ import annotations
