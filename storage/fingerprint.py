@@ -14,6 +14,8 @@ from functools import lru_cache
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _FOLDS = (("co-operation", "cooperation"), ("co-operate", "cooperate"), ("co-ordinat", "coordinat"),
           ("organisation", "organization"))
+# _BIT_OF_BYTE[k] maps a byte to its bit k (0 or 1), for bytes.translate.
+_BIT_OF_BYTE = tuple(bytes((v >> k) & 1 for v in range(256)) for k in range(8))
 STOPWORDS = frozenset(
     "a an and are as at be by for from has have in is it its of on or that the their this to was "
     "were will with".split()
@@ -55,14 +57,17 @@ def _shingle_set(text: str) -> frozenset[str]:
 
 def simhash64(text: str, max_words: int = 5000) -> int:
     """64-bit simhash, as a *signed* int so it fits a BIGINT column."""
-    hashes = [int.from_bytes(hashlib.blake2b(s.encode(), digest_size=8).digest(), "big")
-              for s in shingles(text, max_words)]
-    # A bit is set when more shingle hashes have it than not. Counting per bit over the hashes
-    # as 64-character bit strings, transposed by zip, is 3x faster than 64 shifts per hash
-    # (bench/crawl.py); column 0 is bit 63.
+    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest()
+                       for s in shingles(text, max_words))
+    count = len(digests) // 8
+    # A bit is set when more shingle hashes have it than not. The hashes' byte j, taken from
+    # all of them at once (digests[j::8]), is counted per bit with a lookup table in C: 5x
+    # faster than 64 shifts per hash (bench/upsert.py). Byte 0 bit 7 is bit 63 (big-endian).
     value = 0
-    for column in zip(*(f"{h:064b}" for h in hashes), strict=True):
-        value = value << 1 | (2 * column.count("1") > len(hashes))
+    for j in range(8):
+        column = digests[j::8]
+        for bit in range(7, -1, -1):
+            value = value << 1 | (2 * column.translate(_BIT_OF_BYTE[bit]).count(1) > count)
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
