@@ -79,9 +79,9 @@ def stored_times(url: str, title: str) -> dict[str, float] | None:
             .join(AlertOutbox, AlertOutbox.item_id == Item.id)
             .join(CrawlRun, CrawlRun.id == AlertOutbox.run_id)
             .where(Item.title == title)).first()
-    if row is None or row[1] is None:
+    first_seen, finished = row if row is not None else (None, None)
+    if first_seen is None or finished is None:
         return None
-    first_seen, finished = row
     return {"first_seen": first_seen.timestamp(), "finished": finished.timestamp()}
 
 

@@ -72,21 +72,22 @@ def copy_of(backend: str, archive_url: str, work: Path) -> Iterator[str]:
 
 def copy_rows(from_url: str, to_url: str) -> None:
     """The story and item rows of one archive into another (PostgreSQL)."""
-    from sqlalchemy import insert, select, text
+    from sqlalchemy import Table, insert, select, text
 
     from storage.db import engine_for
     from storage.models import Item, Story
 
     src, dst = engine_for(from_url), engine_for(to_url)
-    for model in (Story, Item):
+    for table in (Story.__table__, Item.__table__):
+        assert isinstance(table, Table)
         with src.connect() as read, dst.begin() as write:
-            rows = read.execute(select(model.__table__)).mappings()
+            rows = read.execute(select(table)).mappings()
             while chunk := rows.fetchmany(10_000):
-                write.execute(insert(model.__table__), [dict(r) for r in chunk])
+                write.execute(insert(table), [dict(r) for r in chunk])
     with dst.begin() as conn:
-        for table in ("story", "item"):
-            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                              f"(SELECT max(id) FROM {table}))"))
+        for name in ("story", "item"):
+            conn.execute(text(f"SELECT setval(pg_get_serial_sequence('{name}', 'id'), "
+                              f"(SELECT max(id) FROM {name}))"))
 
 
 def upsert_all(url: str, arts: list[Any], batch: int) -> tuple[float, Counter[str]]:
