@@ -21,6 +21,12 @@ ROBOTS_MAX_AGE_S = 24 * 3600
 
 
 class RevalidatingPolicy(RFC2616Policy):
+    def should_cache_request(self, request: Request) -> bool:
+        # Article pages are fetched once and never revalidated: caching them only costs writes.
+        if request.meta.get("coopwatch_kind") == "article":
+            return False
+        return super().should_cache_request(request)
+
     def is_cached_response_fresh(self, cachedresponse: Response, request: Request) -> bool:
         if request.url.endswith("/robots.txt"):
             date = cachedresponse.headers.get(b"Date")

@@ -73,7 +73,9 @@ class ReplicaHandle:
 
 def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A bound socket; binding port 0 lets the OS pick a free port with no race."""
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    # IPPROTO_TCP, not 0: asyncio sets TCP_NODELAY only then; without it every response on a
+    # kept-alive connection waits ~40 ms for a delayed ACK.
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind((host, port))
     return sock
