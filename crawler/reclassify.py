@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from crawler.relevance import Rules, body_with_summary, classify
 from storage.models import Item
+from storage.state import bump
 
 BATCH = 500
 
@@ -57,6 +58,8 @@ def reclassify(session: Session, rules: Rules, *, dry_run: bool = False,
                 item.relevance_score = result.score
                 item.relevance_reasons = result.reasons
         last_id = batch[-1].id
+        if report.changed and not dry_run:
+            bump(session)  # levels moved: feeds may show other items
         if dry_run:
             session.rollback()
         else:

@@ -20,6 +20,7 @@ from feeds.spec import FeedSpec
 from storage.article import Origin
 from storage.models import Item, Source
 from storage.search import SearchQuery, build_statement
+from storage.state import current
 
 ENTRY_DATE = func.coalesce(Item.published_at, Item.first_seen_at)
 # An item without a story should not exist (storage assigns one in the same flush); if one
@@ -41,20 +42,11 @@ class FeedState:
 
 
 def feed_state(session: Session, spec: FeedSpec) -> FeedState:
-    """One aggregate query. Counts and id sums catch inserts and items entering or leaving the
-    levels (a relevance change without a revision sets no timestamp); max(updated_at) catches
-    revisions. It covers a superset of the feed, so it may change when the feed did not — a
-    needless 200 — but never stays put when the feed changed (barring an exact id-sum swap)."""
-    member = in_feed(spec)
-    stmt = select(func.count(), func.max(Item.id), func.sum(Item.id),
-                  func.max(Item.first_seen_at), func.max(Item.updated_at),
-                  func.count(case((member, 1))), func.sum(case((member, Item.id))))
-    if spec.source:
-        stmt = stmt.where(Item.source == spec.source)  # ix_item__source_published_at
-    count, max_id, id_sum, first_seen, updated, n_in, in_sum = session.execute(stmt).one()
-    changes = [t for t in (first_seen, updated) if t is not None]
-    return FeedState(fingerprint=f"{count}:{max_id}:{id_sum}:{n_in}:{in_sum}:{updated}",
-                     last_modified=max(changes) if changes else None)
+    """The archive's change counter (storage.state): one primary-key read, bumped in the same
+    transaction as every new item, revision or level change. It covers the whole archive, so it
+    may change when this feed did not — a needless 200 — but never stays put when it did."""
+    version, changed_at = current(session)
+    return FeedState(fingerprint=f"v{version}", last_modified=changed_at)
 
 
 def story_groups(session: Session, spec: FeedSpec) -> list[list[Item]]:

@@ -20,6 +20,7 @@ from storage.canonical import canonical_url, guid_for
 from storage.db import utcnow
 from storage.fingerprint import content_hash, normalise, resemblance, simhash64
 from storage.models import Item, ItemAlias, ItemRevision
+from storage.state import bump
 from storage.stories import assign_story
 
 logger = logging.getLogger(__name__)
@@ -133,7 +134,10 @@ def upsert_article(session: Session, article: Article) -> UpsertResult:
         item.last_seen_at = now
         return UpsertResult(Outcome.DUPLICATE, item, duplicate_rule="alias")
     if item is not None:
-        return _update(session, item, values, chash, shash, now)
+        result = _update(session, item, values, chash, shash, now)
+        if result.outcome is Outcome.UPDATED or result.previous_level != item.relevance_level:
+            bump(session)  # what feeds show may have changed
+        return result
 
     dup, rule = _find_duplicate(session, article.source, chash, full_text, article.published_at)
     if dup is not None and rule is not None:
@@ -150,6 +154,7 @@ def upsert_article(session: Session, article: Article) -> UpsertResult:
     session.add(item)
     session.flush()  # the id, before the story links to it
     assign_story(session, item)
+    bump(session)
     return UpsertResult(Outcome.NEW, item)
 
 

@@ -13,7 +13,7 @@ from feeds import build
 from feeds.conditional import SETTLED_S, cache_headers, etag_matches, http_date, is_not_modified
 from storage.article import Article, Level, Relevance
 from storage.db import session_scope
-from storage.models import Item
+from storage.models import ArchiveState, Item
 from storage.repository import upsert_article
 
 ETAG = '"abc123"'
@@ -68,6 +68,8 @@ def backdate_archive(url: str) -> None:
     with session_scope(url) as session:
         for item in session.query(Item):
             item.first_seen_at -= timedelta(days=1)
+        state = session.get_one(ArchiveState, 1)  # the feeds' Last-Modified
+        state.changed_at -= timedelta(days=1)
 
 
 def test_etag_and_if_modified_since_give_304_until_a_crawl_stores_an_item(

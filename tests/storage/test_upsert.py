@@ -139,3 +139,18 @@ def test_nul_characters_are_dropped_not_fatal(session: Session) -> None:
         Outcome.NEW)
     item = session.scalars(select(Item)).one()
     assert "\x00" not in item.title + item.body
+
+
+def test_the_change_counter_moves_with_what_feeds_can_show(session: Session) -> None:
+    from storage.state import current
+
+    start = current(session)[0]
+    store(session, article())
+    assert current(session)[0] == start + 1  # new
+    store(session, article())
+    assert current(session)[0] == start + 1  # unchanged: feeds stay 304
+    store(session, article(title="OSCE and INTERPOL train 40 border officers"))
+    assert current(session)[0] == start + 2  # a revision
+    store(session, article(title="OSCE and INTERPOL train 40 border officers",
+                           relevance=Relevance(Level.PRIMARY, 9.0, [])))
+    assert current(session)[0] == start + 3  # only the level moved
