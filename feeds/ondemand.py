@@ -85,8 +85,9 @@ def start_crawl(cfg: Config, source: str, wait_s: float = START_WAIT_S) -> int |
         newest = session.scalar(select(func.max(CrawlRun.id))) or 0
     with _in_flight_lock:
         if source in _in_flight:
-            raise CrawlRefused(409, f"a crawl of {source} was just started: follow it in "
-                                    "/api/runs")
+            # The same answer as a held lock: the child may not have taken it yet.
+            raise CrawlRefused(409, f"a crawl of {source} is already running (just started): "
+                                    "follow it in /api/runs")
         _in_flight.add(source)
     result: Future[dict[str, Any]] = Future()
     threading.Thread(target=_crawl, args=(cfg, source, result), name=f"crawl-{source}",
