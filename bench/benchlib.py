@@ -586,6 +586,9 @@ def archive(n_items: int, cache_dir: Path, seed: int = 11) -> tuple[str, float]:
     done = path.with_suffix(".done")
     url = f"sqlite:///{path}"
     if path.exists() and done.exists():
+        from storage import migrate
+
+        migrate.upgrade(url)  # a cached archive may predate the newest revision
         return url, 0.0
     for stale in (path, done, Path(f"{path}-wal"), Path(f"{path}-shm")):
         stale.unlink(missing_ok=True)
