@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from coopwatch.config import Config, ConfigError, load_config
+from coopwatch.config import ConfigError, load_config
 from crawler.evaluation import evaluate, format_report, load_items
 from crawler.reclassify import reclassify
 from crawler.relevance import Rules, body_with_summary, classify, load_rules
@@ -130,10 +130,10 @@ def reclassify_command(
 
     Example:  coopwatch reclassify --dry-run
     """
-    from coopwatch.cli import db_session
+    from coopwatch.cli import config, db_session  # late: coopwatch.cli imports this module
 
     rules = _rules()
-    with db_session(config_or_fail(), one_transaction=False) as session:
+    with db_session(config(), one_transaction=False) as session:
         report = reclassify(session, rules, dry_run=dry_run, source=source)
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"dry_run": dry_run}, indent=2))
@@ -142,13 +142,6 @@ def reclassify_command(
     typer.echo(f"{report.items} item(s) re-scored; {report.changed} {verb} level")
     for (old, new), n in sorted(report.transitions.items()):
         typer.echo(f"  {old} → {new}: {n}")
-
-
-def config_or_fail() -> Config:
-    try:
-        return load_config()
-    except ConfigError as err:
-        _fail(str(err))
 
 
 def register(app: typer.Typer) -> None:

@@ -130,12 +130,16 @@ class CoopSpider(Spider):
                            {"listing": listing, "page": page})
             return
         stats.inc_value("coopwatch/listing_entries", len(parsed.entries))
-        fresh = [e for e in parsed.entries if self.is_fresh(e)]
+        keyed = [(e, self.key(e.url)) for e in parsed.entries]
+        if bad := sum(k is None for _, k in keyed):
+            stats.inc_value("coopwatch/errors/bad_url", bad)
+        fresh = [(e, k) for e, k in keyed if k is not None and self.is_fresh(e, k)]
         logger.info("Listing %(listing)s page %(page)s: %(entries)s entries, %(fresh)s fresh",
                     {"listing": listing, "page": page, "entries": len(parsed.entries),
                      "fresh": len(fresh)})
-        for entry in fresh:
-            if self.claim(entry):
+        for entry, key in fresh:
+            if key not in self.queued:  # request each article once per run
+                self.queued.add(key)
                 yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
                               cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
         if not fresh:
@@ -144,26 +148,20 @@ class CoopSpider(Spider):
         elif parsed.next_url and page + 1 < self.max_pages:
             yield self.listing_request(parsed.next_url, listing, page + 1)
 
-    def is_fresh(self, entry: ListingEntry) -> bool:
+    def key(self, url: str) -> str | None:
+        """The entry's canonical URL (the archive's key), or None for a URL that is not one."""
+        try:
+            return canonical_url(url, self.source.name)
+        except BadURL:
+            return None
+
+    def is_fresh(self, entry: ListingEntry, key: str) -> bool:
         """Not stored before this run and not older than --since. Entries queued earlier in
         this run (the INTERPOL feed, the other OSCE listing) still count as fresh here, so a
         second listing walks on past them."""
-        try:
-            key = canonical_url(entry.url, self.source.name)
-        except BadURL:
-            self.crawler.stats.inc_value("coopwatch/errors/bad_url")  # type: ignore[union-attr]
-            return False
         if key in self.known:
             return False
         return not (self.since and entry.published and entry.published < self.since)
-
-    def claim(self, entry: ListingEntry) -> bool:
-        """True the first time this run meets an article: request it once."""
-        key = canonical_url(entry.url, self.source.name)
-        if key in self.queued:
-            return False
-        self.queued.add(key)
-        return True
 
     # -- articles ----------------------------------------------------------------------
     def parse_article_page(self, response: Response, entry: ListingEntry) -> Iterable[Article]:

@@ -13,7 +13,6 @@ from scrapy.http import Response
 from crawler.pages.base import BrokenFeed, parse_feed
 from crawler.sources import SOURCES
 from crawler.spiders.base import CoopSpider
-from storage.canonical import BadURL, canonical_url
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +59,8 @@ class InterpolSpider(CoopSpider):
             yield self.html_listing("every feed entry is new: older items may be missing")
 
     def is_new(self, url: str) -> bool:
-        try:
-            return canonical_url(url, self.source.name) not in self.known
-        except BadURL:
-            return False
+        key = self.key(url)
+        return key is not None and key not in self.known
 
     def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:
         if request.meta.get("coopwatch_kind") == "feed":
