@@ -1,8 +1,8 @@
 """The ASGI app serving the feeds: `create_app(cfg)`. FastAPI, so the JSON API (a later issue)
 mounts its router on the same app: `app.include_router(api_router)`.
 
-State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name) and `sessions`
-(a sessionmaker on COOPWATCH_DATABASE_URL).
+State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name), `sessions`
+(a sessionmaker on COOPWATCH_DATABASE_URL) and `rendered` (recent feed documents by ETag).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from coopwatch.config import Config, load_config
 from feeds import api, metrics, web
+from feeds.build import RenderedFeeds
 from feeds.routes import router
 from feeds.security import SecurityHeaders
 from feeds.spec import standard_feeds
@@ -30,6 +31,7 @@ def create_app(cfg: Config | None = None) -> FastAPI:
     app.state.cfg = cfg
     app.state.feeds = standard_feeds(cfg)
     app.state.sessions = session_factory(cfg.database_url)
+    app.state.rendered = RenderedFeeds()
     web.install(app)  # the archive pages; first, so that `/` is the archive's search page
     app.include_router(router)
     app.include_router(metrics.router)

@@ -5,6 +5,8 @@
 from __future__ import annotations
 
 import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -49,3 +51,30 @@ def build_feed(session: Session, spec: FeedSpec, fmt: Format, base_url: str) -> 
     names = source_titles(session)
     return render(spec, feed_entries(session, spec, base_url, names), fmt, base_url,
                   feed_state(session, spec).last_modified, names)
+
+
+class RenderedFeeds:
+    """The most recently served feed documents, by ETag. An ETag names the archive state, the
+    feed, the format and the base URL (feed_validators), and the same state renders to the
+    same bytes (feeds.render), so a hit is exactly what rendering would produce: readers
+    polling an unchanged feed without validators cost one primary-key read, not a render.
+    Requests run on a thread pool: one lock guards the order."""
+
+    def __init__(self, capacity: int = 32) -> None:
+        self.capacity = capacity
+        self._docs: OrderedDict[str, bytes] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, etag: str) -> bytes | None:
+        with self._lock:
+            body = self._docs.get(etag)
+            if body is not None:
+                self._docs.move_to_end(etag)
+            return body
+
+    def put(self, etag: str, body: bytes) -> None:
+        with self._lock:
+            self._docs[etag] = body
+            self._docs.move_to_end(etag)
+            while len(self._docs) > self.capacity:
+                self._docs.popitem(last=False)

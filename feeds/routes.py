@@ -16,7 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coopwatch.config import Config
-from feeds.build import build_feed, feed_validators
+from feeds.build import RenderedFeeds, build_feed, feed_validators
 from feeds.conditional import cache_headers, is_not_modified
 from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed
 from storage.models import Item
@@ -80,5 +80,9 @@ def feed(request: Request, name: str, ext: str, session: SessionDep,
                             cfg.get_int("COOPWATCH_CHECK_EVERY_MIN"))
     if is_not_modified(request.headers, validators.etag, validators.last_modified):
         return Response(status_code=304, headers=headers)
-    body = build_feed(session, spec, fmt, url)
+    rendered: RenderedFeeds = request.app.state.rendered
+    body = rendered.get(validators.etag)
+    if body is None:
+        body = build_feed(session, spec, fmt, url)
+        rendered.put(validators.etag, body)
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

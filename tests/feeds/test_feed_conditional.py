@@ -6,11 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from fastapi.testclient import TestClient
-from feed_helpers import parse_valid
+from feed_helpers import BASE, parse_valid
+from sqlalchemy.orm import Session
 
+import feeds.routes
 from coopwatch.config import Config
 from feeds import build
+from feeds.build import RenderedFeeds
 from feeds.conditional import SETTLED_S, cache_headers, etag_matches, http_date, is_not_modified
+from feeds.spec import FeedSpec, Format
 from storage.article import Article, Level, Relevance
 from storage.db import session_scope
 from storage.models import ArchiveState, Item
@@ -129,3 +133,38 @@ def test_etag_changes_when_the_rendering_changes(sqlite_client: TestClient,
     etag = sqlite_client.get("/feeds/all.atom").headers["etag"]
     monkeypatch.setattr(build, "RENDERING", build.RENDERING + 1)
     assert sqlite_client.get("/feeds/all.atom", headers={"If-None-Match": etag}).status_code == 200
+
+
+def test_an_unchanged_feed_is_rendered_once_and_served_from_memory(
+        client: TestClient, cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    renders: list[str] = []
+    real_build = feeds.routes.build_feed
+
+    def counting_build(session: Session, spec: FeedSpec, fmt: Format, url: str) -> bytes:
+        renders.append(f"{spec.name}.{fmt} {url}")
+        return real_build(session, spec, fmt, url)
+    monkeypatch.setattr("feeds.routes.build_feed", counting_build)
+
+    first = client.get("/feeds/all.atom")
+    again = client.get("/feeds/all.atom")  # no validators: a reader that never revalidates
+    assert again.status_code == 200 and again.content == first.content
+    assert again.headers["etag"] == first.headers["etag"]
+    assert renders == [f"all.atom {BASE}"]
+    client.get("/feeds/all.rss")
+    assert len(renders) == 2  # another document, another ETag
+
+    store_new_item(cfg.database_url)
+    after = client.get("/feeds/all.atom")
+    assert len(renders) == 3 and after.headers["etag"] != first.headers["etag"]
+    titles = [e.title for e in parse_valid(after.content).entries]
+    assert titles[0] == "INTERPOL and OSCE open a joint border training centre"
+
+
+def test_memory_of_rendered_feeds_is_bounded_and_keeps_the_recent() -> None:
+    rendered = RenderedFeeds(capacity=2)
+    rendered.put('"a"', b"A")
+    rendered.put('"b"', b"B")
+    assert rendered.get('"a"') == b"A"  # now the most recent
+    rendered.put('"c"', b"C")
+    assert rendered.get('"b"') is None
+    assert (rendered.get('"a"'), rendered.get('"c"')) == (b"A", b"C")
