@@ -2,7 +2,8 @@
 mounts its router on the same app: `app.include_router(api_router)`.
 
 State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name), `sessions`
-(a sessionmaker on COOPWATCH_DATABASE_URL) and `rendered` (recent feed documents by ETag).
+(a sessionmaker on COOPWATCH_DATABASE_URL), `engine` (its engine) and `rendered` (recent feed
+documents by ETag).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from feeds.build import RenderedFeeds
 from feeds.routes import router
 from feeds.security import SecurityHeaders
 from feeds.spec import standard_feeds
-from storage.db import session_factory
+from storage.db import engine_for, session_factory
 
 logger = logging.getLogger(__name__)
 
@@ -31,6 +32,7 @@ def create_app(cfg: Config | None = None) -> FastAPI:
     app.state.cfg = cfg
     app.state.feeds = standard_feeds(cfg)
     app.state.sessions = session_factory(cfg.database_url)
+    app.state.engine = engine_for(cfg.database_url)
     app.state.rendered = RenderedFeeds()
     web.install(app)  # the archive pages; first, so that `/` is the archive's search page
     app.include_router(router)

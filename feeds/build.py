@@ -13,7 +13,14 @@ from datetime import datetime
 from sqlalchemy.orm import Session
 
 from feeds.entries import Entry, item_entry, story_entry
-from feeds.queries import feed_state, search_items, source_items, source_titles, story_groups
+from feeds.queries import (
+    FeedState,
+    feed_state,
+    search_items,
+    source_items,
+    source_titles,
+    story_groups,
+)
 from feeds.render import render
 from feeds.spec import FeedSpec, Format
 
@@ -29,8 +36,11 @@ class Validators:
 
 def feed_validators(session: Session, spec: FeedSpec, fmt: Format,
                     base_url: str) -> Validators:
-    """ETag and Last-Modified of a feed, from one aggregate query (no rendering)."""
-    state = feed_state(session, spec)
+    """ETag and Last-Modified of a feed, from one primary-key read (no rendering)."""
+    return validators_for(feed_state(session, spec), spec, fmt, base_url)
+
+
+def validators_for(state: FeedState, spec: FeedSpec, fmt: Format, base_url: str) -> Validators:
     key = repr((RENDERING, fmt, base_url.rstrip("/"), spec, state.fingerprint))
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
     return Validators(etag=f'"{digest}"', last_modified=state.last_modified)

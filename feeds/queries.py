@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from feeds.spec import FeedSpec
@@ -45,12 +45,18 @@ class FeedState:
     last_modified: datetime | None  # newest stored change among the items it draws from
 
 
-def feed_state(session: Session, spec: FeedSpec) -> FeedState:
+def feed_state(db: Session | Connection, spec: FeedSpec) -> FeedState:
     """The archive's change counter (storage.state): one primary-key read, bumped in the same
     transaction as every new item, revision or level change. It covers the whole archive, so it
     may change when this feed did not — a needless 200 — but never stays put when it did."""
-    version, changed_at = current(session)
+    version, changed_at = current(db)
     return FeedState(fingerprint=f"v{version}", last_modified=changed_at)
+
+
+def read_feed_state(engine: Engine, spec: FeedSpec) -> FeedState:
+    """feed_state() on a connection of its own: what a conditional request costs."""
+    with engine.connect() as conn:
+        return feed_state(conn, spec)
 
 
 def story_groups(session: Session, spec: FeedSpec) -> list[list[Item]]:

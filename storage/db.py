@@ -20,6 +20,7 @@ from sqlalchemy.types import TypeDecorator
 BUSY_TIMEOUT_MS = 15_000
 CACHE_KIB = 64 * 1024
 MMAP_BYTES = 256 * 1024 * 1024
+SQLITE_POOL = 16
 
 # Named constraints keep Alembic diffs and SQLite batch rebuilds stable.
 NAMING = {
@@ -89,7 +90,10 @@ def make_engine(url: str) -> Engine:
         db = make_url(url).database
         if db and db != ":memory:":
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        # A pool as large as the feed server's usual concurrency: past pool_size, every
+        # request opens and closes its own connection (pragmas and all; bench/feed.py).
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                               pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
     return create_engine(url, pool_pre_ping=True)

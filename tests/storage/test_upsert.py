@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -154,3 +154,19 @@ def test_the_change_counter_moves_with_what_feeds_can_show(session: Session) -> 
     store(session, article(title="OSCE and INTERPOL train 40 border officers",
                            relevance=Relevance(Level.PRIMARY, 9.0, [])))
     assert current(session)[0] == start + 3  # only the level moved
+
+
+def test_the_counter_read_in_plain_sql_gives_what_the_model_holds(migrated_url: str) -> None:
+    from storage.db import engine_for, session_scope
+    from storage.models import ArchiveState
+    from storage.state import current, read_current
+
+    with session_scope(migrated_url) as session:
+        store(session, article())
+    with session_scope(migrated_url) as session:
+        state = session.get_one(ArchiveState, 1)
+        by_model = (state.version, state.changed_at)
+        assert current(session) == by_model
+    version, changed_at = read_current(engine_for(migrated_url))
+    assert (version, changed_at) == by_model and changed_at is not None
+    assert changed_at.tzinfo is not None and changed_at.utcoffset() == timedelta(0)
