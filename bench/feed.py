@@ -2,12 +2,14 @@
 and requests/s for 200 and 304 answers under a load generator on loopback, with errors.
 
 Render: feeds.build.build_feed(session, all, "atom") in-process — the queries that choose the
-entries and feedgen's rendering; also the validators alone (the work a 304 costs). Baseline:
-the 50 newest items by id (primary key) through the same entry and render functions — what a
-feed costs when choosing its entries is free. Load: `coopwatch serve` against the 1M archive,
-`wrk` (Debian's; or a bounded Python client when wrk is missing) for a fixed time, without and
-with If-None-Match; baseline: the same uvicorn stack answering the same bytes from memory
-(bench/static_feed_server.py). The archive is benchlib.archive's (shared with bench/search.py).
+entries and feedgen's rendering, never cached; also the validators alone (the work a 304
+costs). Baseline: the 50 newest items by id (primary key) through the same entry and render
+functions — what a feed costs when choosing its entries is free. Load: `coopwatch serve`
+against the archive, `wrk` (Debian's; or a bounded Python client when wrk is missing) for a
+fixed time, without and with If-None-Match; after the first request the server answers 200s
+from its memory of rendered feeds (feeds.build.RenderedFeeds), so both loads measure the
+validator read and the HTTP stack. Baseline: the same uvicorn stack answering the same bytes
+from memory (bench/static_feed_server.py), with no framework and no database. The archive is benchlib.archive's (shared with bench/search.py).
 Targets: render ≤ 30 ms; 304 path ≥ 2,000 requests/s.
 """
 
