@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from sqlalchemy.exc import SQLAlchemyError
 
 from coopwatch.config import Config, load_config
@@ -23,6 +23,7 @@ from feeds.spec import standard_feeds
 from storage.db import engine_for, session_factory
 
 logger = logging.getLogger(__name__)
+MACHINE_PATHS = ("/feeds/", "/healthz", "/metrics", "/api/")
 
 
 def create_app(cfg: Config | None = None) -> FastAPI:
@@ -39,11 +40,14 @@ def create_app(cfg: Config | None = None) -> FastAPI:
     app.include_router(metrics.router)
 
     @app.exception_handler(SQLAlchemyError)
-    async def database_unavailable(request: Request, err: SQLAlchemyError) -> JSONResponse:
+    async def database_unavailable(request: Request, err: SQLAlchemyError) -> Response:
         # An unmigrated or unreachable archive is the server's state, not a bug in the request:
-        # 503 tells readers to come back later; the log says what to fix.
+        # 503 tells readers to come back later; the log says what to fix. People get a page,
+        # programs (feeds, health checks, metrics; /api has its own shape) get JSON.
         logger.error("Database error on %(url)s: %(error)s", {"url": request.url.path,
                                                              "error": err})
+        if not request.url.path.startswith(MACHINE_PATHS):
+            return web.unavailable(request)
         return JSONResponse({"detail": "the archive database is not available; see the "
                                        "server log (run `coopwatch db upgrade`?)"}, 503)
 

@@ -198,3 +198,15 @@ def test_the_server_binds_to_loopback_unless_told(sqlite_url: str) -> None:
     assert make_server(cfg).config.host == "127.0.0.1"
     assert make_server(cfg, host="0.0.0.0").config.host == "0.0.0.0"
 
+
+
+def test_unmigrated_archive_gives_people_a_page_and_programs_json(
+        app_for: Callable[..., TestClient], tmp_path: Path) -> None:
+    app = app_for(f"sqlite:///{tmp_path / 'empty.db'}")
+    for path in ("/", "/?q=border", "/items/1", "/stories/1", "/sources", "/runs/1"):
+        page = app.get(path)
+        assert page.status_code == 503, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "Archive unavailable" in page.text and page.headers["retry-after"] == "60"
+    feed = app.get("/feeds/all.atom")
+    assert feed.status_code == 503 and "coopwatch db upgrade" in feed.json()["detail"]
