@@ -19,13 +19,20 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
 from coopwatch.config import Config
 from feeds.spec import search_feed
 from storage.models import Item
-from storage.search import BadQuery, Hit, SearchQuery, build_statement
+from storage.search import (
+    BadQuery,
+    Hit,
+    SearchQuery,
+    build_statement,
+    count_matches,
+    ranked_statement,
+)
 
 MAX_PAGE = 200
 
@@ -92,15 +99,16 @@ def search_page(session: Session, query: SearchQuery, cursor: str | None = None)
     if (query.text and "i" in position) or (not query.text and "o" in position):
         raise BadQuery("cursor belongs to another kind of query: start again without it")
     probe = replace(query, limit=query.limit + 1)  # one more tells whether a next page exists
-    stmt = build_statement(session, probe)
-    if "i" in position:
-        stmt = stmt.where(_after(position["p"], position["i"]))
     offset = position.get("o", 0)
-    rows = session.execute(stmt.offset(offset) if offset else stmt).all()
+    if query.text:
+        stmt = ranked_statement(session, probe, offset)
+    else:
+        stmt = build_statement(session, probe)
+        if "i" in position:
+            stmt = stmt.where(_after(position["p"], position["i"]))
+    rows = session.execute(stmt).all()
     hits = [Hit(item=row[0], rank=row[1], snippet=row[2]) for row in rows]
-    counted = build_statement(session, replace(query, limit=1)).with_only_columns(Item.id)
-    total = session.scalar(select(func.count()).select_from(
-        counted.order_by(None).limit(None).subquery())) or 0
+    total = count_matches(session, query)
     next_cursor = None
     if len(hits) > query.limit:
         hits = hits[:query.limit]

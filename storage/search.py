@@ -27,6 +27,7 @@ _SYNTAX = re.compile(r"[;*()\[\]{}:^+=<>|\\~`$#@!?%]")
 _TERM = re.compile(r'"([^"]*)"|([^\s"]+)')
 # title, subtitle, summary, body, place, tags (FTS5 column order in storage.fulltext)
 _BM25 = "bm25(item_fts, 10.0, 5.0, 3.0, 1.0, 4.0, 2.0)"
+_SNIPPET = "snippet(item_fts, 3, '[', ']', '…', 16)"
 # A literal, not a parameter: a REGCONFIG bind cannot be inlined by --show-sql.
 _EN: ColumnElement[Any] = literal_column("'english'")
 
@@ -96,33 +97,47 @@ def _filters(stmt: Select[Any, Any, Any], q: SearchQuery) -> Select[Any, Any, An
     return stmt
 
 
+def _match(q: SearchQuery) -> str:
+    """The FTS5 MATCH expression of a text query."""
+    return (q.text or "") if q.raw else fts5_expression(parse_terms(q.text or ""))
+
+
+def _pg_tsquery(q: SearchQuery) -> ColumnElement[Any]:
+    if q.raw:
+        return func.websearch_to_tsquery(_EN, q.text)
+    parts = [func.phraseto_tsquery(_EN, t) for t in parse_terms(q.text or "")]
+    tsq: ColumnElement[Any] = parts[0]
+    for part in parts[1:]:
+        tsq = tsq.op("&&")(part)
+    return tsq
+
+
+def _has_filters(q: SearchQuery) -> bool:
+    return bool(q.source or q.since or q.until or q.levels)
+
+
 def build_statement(session: Session, q: SearchQuery) -> Select[Any, Any, Any]:
+    """Every match of `q` with its filters as one flat join (Item, rank, snippet), best first,
+    `q.limit` rows: the statement to re-order or count (saved-search feeds order it by date).
+    Its SQLite rank and snippet are computed for every match before the sort: to show ranked
+    hits, run ranked_statement(), which returns the same rows in the same order."""
     validate(q)
-    dialect = session.get_bind().dialect.name
     stmt: Select[Any, Any, Any]
     if not q.text or not q.text.strip():
         stmt = select(Item, literal_column("NULL").label("rank"),
                       literal_column("NULL").label("snippet"))
         stmt = _filters(stmt, q).order_by(Item.published_at.desc().nulls_last(), Item.id.desc())
         return stmt.limit(q.limit)
-    if dialect == "sqlite":
-        match = q.text if q.raw else fts5_expression(parse_terms(q.text))
+    if session.get_bind().dialect.name == "sqlite":
         fts = table("item_fts", column("rowid"))
         stmt = (select(Item, literal_column(_BM25).label("rank"),
-                       literal_column("snippet(item_fts, 3, '[', ']', '…', 16)").label("snippet"))
+                       literal_column(_SNIPPET).label("snippet"))
                 .join(fts, fts.c.rowid == Item.id)
-                .where(text("item_fts MATCH :match").bindparams(match=match))
+                .where(text("item_fts MATCH :match").bindparams(match=_match(q)))
                 .order_by(literal_column("rank"), Item.id.desc()))
     else:
         vector: ColumnElement[Any] = literal_column(PG_SEARCH_VECTOR)
-        tsq: ColumnElement[Any]
-        if q.raw:
-            tsq = func.websearch_to_tsquery(_EN, q.text)
-        else:
-            parts = [func.phraseto_tsquery(_EN, t) for t in parse_terms(q.text)]
-            tsq = parts[0]
-            for part in parts[1:]:
-                tsq = tsq.op("&&")(part)
+        tsq = _pg_tsquery(q)
         rank = func.ts_rank_cd(vector, tsq)
         snippet = func.ts_headline(_EN, func.left(Item.body, 20000), tsq,
                                    "StartSel=[,StopSel=],MaxWords=25,MinWords=10")
@@ -131,8 +146,54 @@ def build_statement(session: Session, q: SearchQuery) -> Select[Any, Any, Any]:
     return _filters(stmt, q).limit(q.limit)
 
 
-def search(session: Session, q: SearchQuery) -> list[Hit]:
-    stmt = build_statement(session, q)
+def ranked_statement(session: Session, q: SearchQuery, offset: int = 0
+                     ) -> Select[Any, Any, Any]:
+    """Rows `offset` … `offset + q.limit` of build_statement()'s order: what search() runs.
+
+    SQLite: bm25 is ranked inside item_fts, where a sort row is (rowid, score) instead of a whole
+    item, and only the page's rows are then joined to item and given a snippet (snippet() reads
+    and tokenizes the item's text, so one per match cost more than the ranking). bm25 itself is
+    still computed for every match: that is what makes the ranking exact (bench/search.py)."""
+    if not q.text or not q.text.strip() or session.get_bind().dialect.name != "sqlite":
+        stmt = build_statement(session, q)
+        return stmt.offset(offset) if offset else stmt
+    validate(q)
+    match = _match(q)
+    fts = table("item_fts", column("rowid"))
+    top = (select(fts.c.rowid.label("id"), literal_column(_BM25).label("score"))
+           .where(text("item_fts MATCH :match").bindparams(match=match)))
+    if _has_filters(q):
+        top = _filters(top.join_from(fts, Item, Item.id == fts.c.rowid), q)
+    ranked = (top.order_by(literal_column("score"), fts.c.rowid.desc())
+              .limit(q.limit).offset(offset).subquery("top"))
+    # A correlated subquery, not a join: SQLite would otherwise scan item_fts for every match
+    # again as the outer loop of the join.
+    snippet = (select(literal_column(_SNIPPET)).select_from(fts)
+               .where(text("item_fts MATCH :snippet_match").bindparams(snippet_match=match),
+                      fts.c.rowid == ranked.c.id).scalar_subquery())
+    return (select(Item, ranked.c.score.label("rank"), snippet.label("snippet"))
+            .join_from(ranked, Item, Item.id == ranked.c.id)
+            .order_by(ranked.c.score, ranked.c.id.desc()))
+
+
+def count_matches(session: Session, q: SearchQuery) -> int:
+    """How many items build_statement() would find without its limit."""
+    validate(q)
+    if q.text and q.text.strip() and session.get_bind().dialect.name == "sqlite" \
+            and not _has_filters(q):
+        # Every item_fts row is an item (triggers keep them in step): joining item would read
+        # each matching item's row only to count it.
+        fts = table("item_fts", column("rowid"))
+        stmt = select(func.count()).select_from(fts).where(
+            text("item_fts MATCH :match").bindparams(match=_match(q)))
+    else:
+        counted = build_statement(session, q).with_only_columns(Item.id)
+        stmt = select(func.count()).select_from(counted.order_by(None).limit(None).subquery())
+    return session.scalar(stmt) or 0
+
+
+def search(session: Session, q: SearchQuery, offset: int = 0) -> list[Hit]:
+    stmt = ranked_statement(session, q, offset)
     try:
         rows = session.execute(stmt).all()
     except OperationalError as err:
@@ -146,6 +207,6 @@ def search(session: Session, q: SearchQuery) -> list[Hit]:
 
 def show_sql(session: Session, q: SearchQuery) -> str:
     """The statement search() would run, with its parameters inlined, for --show-sql."""
-    stmt = build_statement(session, q)
+    stmt = ranked_statement(session, q)
     dialect = session.get_bind().dialect
     return str(stmt.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from storage.models import Item
-from storage.search import BadQuery, SearchQuery, parse_terms, search, show_sql
+from storage.search import (
+    MAX_LIMIT,
+    BadQuery,
+    SearchQuery,
+    build_statement,
+    count_matches,
+    parse_terms,
+    search,
+    show_sql,
+)
 from storage.seed import import_seeds
 
 
@@ -92,6 +103,39 @@ def test_raw_mode_speaks_the_engines_syntax(seeded: Session) -> None:
     else:  # websearch_to_tsquery: never a syntax error; "-word" excludes
         assert len(titles(seeded, text='"unclosed AND (', raw=True)) == 0
         assert len(titles(seeded, text="interpol -bratislava", raw=True)) == 3
+
+
+def clone(session: Session, item: Item, copies: int) -> None:
+    """Items with `item`'s text under other URLs: equal bm25 scores, ties broken by id."""
+    for n in range(copies):
+        url = f"https://example.org/clone/{item.id}/{n}"
+        session.add(Item(source=item.source, url=url, canonical_url=url, guid=url,
+                         title=item.title, summary=item.summary, body=item.body,
+                         place=item.place, tags=item.tags, published_at=item.published_at,
+                         content_hash=f"clone-{item.id}-{n}", simhash=n))
+    session.flush()
+
+
+@pytest.mark.parametrize("kw", [
+    {"text": "INTERPOL"}, {"text": "OSCE", "source": "osce"},
+    {"text": "joint action plan", "levels": ("none",)},
+    {"text": "INTERPOL", "since": date(2017, 1, 1), "until": date(2021, 12, 31)},
+    {"text": "interpol*", "raw": True}, {"text": "nowhere-to-be-found"}, {},
+])
+def test_every_page_is_the_flat_statements_rows(seeded: Session, kw: dict[str, Any]) -> None:
+    # search() ranks inside the FTS table and joins only one page of items: it must give the
+    # rows, ranks, snippets and order of the flat join sorted by rank (what feeds re-order),
+    # ties included, on every page; count_matches() counts the same matches.
+    for item in seeded.scalars(select(Item)).all():
+        clone(seeded, item, 2)
+    q = SearchQuery(limit=3, **kw)
+    whole = [(r[0].id, r[1], r[2]) for r in seeded.execute(
+        build_statement(seeded, replace(q, limit=MAX_LIMIT))).all()]
+    pages = [[(h.item.id, h.rank, h.snippet) for h in search(seeded, q, offset)]
+             for offset in range(0, len(whole) + 3, 3)]
+    assert [row for page in pages for row in page] == whole and pages[-1] == []
+    assert count_matches(seeded, q) == len(whole)
+    assert len(whole) > 3 or kw.get("text") == "nowhere-to-be-found"
 
 
 def test_show_sql_prints_the_statement(seeded: Session) -> None:
