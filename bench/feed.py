@@ -9,7 +9,8 @@ against the archive, `wrk` (Debian's; or a bounded Python client when wrk is mis
 fixed time, without and with If-None-Match; after the first request the server answers 200s
 from its memory of rendered feeds (feeds.build.RenderedFeeds), so both loads measure the
 validator read and the HTTP stack. Baseline: the same uvicorn stack answering the same bytes
-from memory (bench/static_feed_server.py), with no framework and no database. The archive is benchlib.archive's (shared with bench/search.py).
+from memory (bench/static_feed_server.py), with no framework and no database. The archive is
+benchlib.archive's (shared with bench/search.py).
 Targets: render ≤ 30 ms; 304 path ≥ 2,000 requests/s.
 """
 
