@@ -1,7 +1,9 @@
 """Store an Article and say what happened: new | unchanged | updated | duplicate.
 
-The caller owns the transaction (one per item) so that the alert rows written by
-storage.outbox commit or roll back together with the item that causes them.
+The caller owns the transaction so that the alert rows written by storage.outbox commit or roll
+back together with the item that causes them. storage.batch.upsert_articles does the same for
+many articles at once, set-based (the crawler's path); this one-at-a-time version is its
+reference — tests/storage/test_batch_upsert.py holds the two to the same results.
 """
 
 from __future__ import annotations
@@ -103,7 +105,9 @@ def _find_duplicate(session: Session, source: str, chash: str, text: str,
     # event are a story, not a duplicate. The source is checked here, not in SQL: given both,
     # SQLite without statistics (no ANALYZE) picks ix_item__source_published_at and reads every
     # item of the source on each upsert (bench/upsert.py).
-    same = next((i for i in session.scalars(select(Item).where(Item.content_hash == chash))
+    # Ordered (the index's order anyway): the first match wins, here and in storage.batch.
+    same = next((i for i in session.scalars(select(Item).where(Item.content_hash == chash)
+                                            .order_by(Item.id))
                  if i.source == source), None)
     if same is not None:
         return same, "content_hash"
@@ -113,6 +117,7 @@ def _find_duplicate(session: Session, source: str, chash: str, text: str,
     candidates = session.scalars(  # ix_item__source_published_at
         select(Item).where(Item.source == source, Item.published_at >= day,
                            Item.published_at < day + timedelta(days=1))
+        .order_by(Item.published_at, Item.id)
     )
     for cand in candidates:
         if resemblance(f"{cand.title} {cand.body}", text) >= NEAR_DUPLICATE_RESEMBLANCE:

@@ -15,6 +15,7 @@ import itertools
 import re
 from datetime import timedelta
 from functools import lru_cache
+from typing import Protocol
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, load_only
@@ -54,7 +55,20 @@ def _bigrams(text: str) -> frozenset[str]:
                      if a not in _ORG_WORDS or b not in _ORG_WORDS)
 
 
-def match_reason(new: Item, cand: Item) -> tuple[str, str, float] | None:
+class Matchable(Protocol):
+    """What match_reason reads: an Item, or storage.batch's in-memory row."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def place(self) -> str | None: ...
+    @property
+    def simhash(self) -> int: ...
+    @property
+    def body(self) -> str: ...
+
+
+def match_reason(new: Matchable, cand: Matchable) -> tuple[str, str, float] | None:
     """(rule, reason, strength) if the two items look like the same event, else None."""
     bits = hamming(new.simhash, cand.simhash)
     if bits <= SIMHASH_BITS:
@@ -87,6 +101,9 @@ def assign_story(session: Session, item: Item) -> StoryMerge:
             # only what match_reason reads (no JSON columns to decode)
             .options(load_only(Item.title, Item.place, Item.simhash, Item.story_id,
                                Item.published_at, Item.body))
+            # The index's own order, said out loud: ties go to the first candidate, and
+            # PostgreSQL promises no order without it (storage.batch keeps the same one).
+            .order_by(Item.published_at, Item.id)
         )
         for cand in candidates:
             found = match_reason(item, cand)
