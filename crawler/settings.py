@@ -58,7 +58,7 @@ DOWNLOADER_MIDDLEWARES = {
 ITEM_PIPELINES = {
     "crawler.pipelines.RequireFields": 100,  # drop, with a reason, items missing url/title/text
     "crawler.pipelines.ScoreRelevance": 200,  # pure: Article -> level, score, reasons
-    "crawler.pipelines.StoreItem": 300,  # one transaction per item; outcome counted in stats
+    "crawler.pipelines.StoreItem": 300,  # batches of articles, one transaction each; outcomes
 }
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 100,  # lock, run row, summary, health
@@ -71,6 +71,9 @@ COOPWATCH_FULL_LISTING_EVERY_H = float(_cfg["COOPWATCH_FULL_LISTING_EVERY_H"])
 COOPWATCH_RELEVANCE = _cfg.table("relevance")
 COOPWATCH_FALLBACK_ALARM_SHARE = float(_cfg["COOPWATCH_FALLBACK_ALARM_SHARE"])
 COOPWATCH_DRY_RUN = False
+# StoreItem stores this many articles per transaction, or what waits this long after the first.
+COOPWATCH_STORE_BATCH = 50
+COOPWATCH_STORE_BATCH_S = 2.0
 COOPWATCH_TRIGGER = "cli"
 # Retry-After longer than this is not waited for: the run ends, recorded as rate limited.
 COOPWATCH_RETRY_AFTER_MAX_S = 120
