@@ -29,7 +29,8 @@ from crawler.pages.fixtures import (
     extract,
     fixtures_root,
 )
-from crawler.pages.text import article_paragraphs
+from crawler.pages.metadata import first_time_datetime
+from crawler.pages.text import article_paragraphs, blocks, parse_html, text_of
 from storage.article import LAYERS
 
 CASES = discover(fixtures_root())
@@ -203,3 +204,35 @@ def test_generic_never_takes_a_date_from_related_news() -> None:
 def test_unknown_source_is_a_clear_error() -> None:
     with pytest.raises(ValueError, match="no page objects for source 'nato'"):
         parse_listing("nato", "https://www.nato.int/", "<html></html>")
+
+
+@pytest.mark.parametrize(("html", "expected"), [
+    ('<body><h1>T</h1><time datetime="2020-01-02">2 Jan</time></body>', "2020-01-02"),
+    ('<body><h2>Related news</h2><time datetime="2020-01-02">x</time></body>', None),
+    # the heading's own text, in any case and spacing, as an ancestor of the <time>
+    ('<body><div>  RELATED\xa0 News: <time datetime="2020-01-02">x</time></div></body>', None),
+    ('<body><p>see also <b>this</b></p><time datetime="2020-01-02">x</time></body>', None),
+    # words of a heading that are not an element's own text, or come after the <time>
+    ('<body><p>More <b>news</b></p><time datetime="2020-01-02">x</time></body>', "2020-01-02"),
+    ('<body><p><b>x</b>Related news</p><time datetime="2020-01-02">x</time></body>',
+     "2020-01-02"),
+    ('<body><time datetime="2020-01-02">x</time><h2>Related news</h2></body>', "2020-01-02"),
+    ('<body><time>no datetime</time><h2>See also</h2><time datetime="2020-01-02"></time></body>',
+     None),
+    ('<body><time datetime="2020-01-02">Related news</time></body>', None),
+    ('<body><p>Related articles and more</p><time datetime="2020-01-02">x</time></body>',
+     "2020-01-02"),
+])
+def test_first_time_datetime_stops_at_a_related_heading(html: str, expected: str | None) -> None:
+    assert first_time_datetime(parse_html(html)) == expected
+
+
+def test_blocks_skip_hidden_and_nested_blocks_and_stay_in_their_container() -> None:
+    root = parse_html("""<body><div id="a"><h1>T</h1><p>One</p><nav><p>Menu</p></nav>
+        <div aria-hidden="true"><div><p>Hidden</p></div></div><ul><li><p>Item</p></li></ul>
+        <p>Two</p></div><p>Outside</p></body>""")
+    container = root.get_element_by_id("a")
+    h1 = container.find("h1")
+    assert [text_of(b) for b in blocks(container)] == ["One", "Item", "Two"]
+    assert [text_of(b) for b in blocks(container, after=h1)] == ["One", "Item", "Two"]
+    assert list(blocks(container, after=root.find(".//body/p"))) == []  # after is outside

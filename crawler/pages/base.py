@@ -13,14 +13,15 @@ import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from functools import cached_property
+from functools import cache, cached_property
 from types import ModuleType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from urllib.parse import urljoin
 
+from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
-from crawler.pages.metadata import Metadata, read_metadata
+from crawler.pages.metadata import Metadata, canonical_link, read_metadata
 from crawler.pages.text import EmptyDocument, parse_html
 from storage.article import LAYERS, ORGANISATIONS, Article
 
@@ -77,6 +78,8 @@ class Document:
 
     url: str
     root: HtmlElement
+    # absolute() of each href seen: a listing resolves the same links once per item card
+    _joined: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
     def parse(cls, url: str, html: str) -> Document:
@@ -89,8 +92,28 @@ class Document:
     def meta(self) -> Metadata:
         return read_metadata(self.root, self.url)
 
+    @cached_property
+    def canonical(self) -> str | None:
+        """meta.canonical, read alone: a site's page object needs it on every page, the rest of
+        the metadata (a walk of the page for a <time>) only when its own layers found no date."""
+        return canonical_link(self.root, self.url)
+
     def absolute(self, href: str) -> str:
-        return urljoin(self.url, href.strip())
+        joined = self._joined.get(href)
+        if joined is None:
+            joined = self._joined[href] = urljoin(self.url, href.strip())
+        return joined
+
+
+@cache
+def _css(selector: str) -> CSSSelector:
+    return CSSSelector(selector, translator="html")
+
+
+def select(element: HtmlElement, selector: str) -> list[HtmlElement]:
+    """element.cssselect(selector), but the selector is translated to XPath once per process
+    (lxml translates it on every call: more than the match itself costs)."""
+    return _css(selector)(element)  # type: ignore[no-any-return]
 
 
 class ArticlePage(Protocol):

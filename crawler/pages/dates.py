@@ -39,7 +39,7 @@ _DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890
 
 
 def ascii_digits(text: str) -> str:
-    return text.translate(_DIGITS)
+    return text if text.isascii() else text.translate(_DIGITS)  # translate is slow: skip it
 
 
 def _utc(year: int, month: int, day: int) -> datetime | None:

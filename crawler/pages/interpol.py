@@ -82,8 +82,7 @@ class _InterpolLayout:
                 ) -> Article:
         body = body_text(self.container(), after=body_after)
         place, dated = dateline_fields(body)
-        meta = self.doc.meta
-        if published is None and meta.published is not None:
+        if published is None and (meta := self.doc.meta).published is not None:
             published = Field(meta.published, "meta", meta.published_raw)
         return build_article("interpol", {
             "url": Field(self.doc.url, "url"),
@@ -155,19 +154,30 @@ class InterpolListingPage:
                 found.setdefault(url, link)
         return found
 
+    def item_urls_within(self, urls: set[str]) -> dict[HtmlElement, set[str]]:
+        """For each element holding a link to an item: the items' URLs it holds. One pass over
+        the links, instead of one over each card candidate's links."""
+        within: dict[HtmlElement, set[str]] = {}
+        for link in self.doc.root.iter("a"):
+            url = self.doc.absolute(link.get("href") or "")
+            if url in urls:
+                for holder in (link, *link.iterancestors()):
+                    within.setdefault(holder, set()).add(url)
+        return within
+
     @staticmethod
-    def card(link: HtmlElement, urls: set[str], doc: Document) -> HtmlElement:
+    def card(link: HtmlElement, within: dict[HtmlElement, set[str]]) -> HtmlElement:
         """The largest ancestor of link that holds no other item's link."""
         card = link
         for ancestor in link.iterancestors():
-            hrefs = {doc.absolute(a.get("href") or "") for a in ancestor.iter("a")}
-            if len(hrefs & urls) > 1:
+            if len(within.get(ancestor, ())) > 1:
                 break
             card = ancestor
         return card
 
-    def entry(self, url: str, link: HtmlElement, urls: set[str]) -> ListingEntry:
-        card = self.card(link, urls, self.doc)
+    def entry(self, url: str, link: HtmlElement,
+              within: dict[HtmlElement, set[str]]) -> ListingEntry:
+        card = self.card(link, within)
         title = text_of(link)
         texts = [t for e in card.iter() if isinstance(e.tag, str) and len(e) == 0
                  and (t := text_of(e)) and t != title]
@@ -194,9 +204,9 @@ class InterpolListingPage:
 
     def to_listing(self) -> Listing:
         links = self.links()
-        urls = set(links)
+        within = self.item_urls_within(set(links))
         next_url = self.next_url()
-        return Listing([self.entry(url, link, urls) for url, link in links.items()],
+        return Listing([self.entry(url, link, within) for url, link in links.items()],
                        next_url.value if next_url else None,
                        {"next_url": next_url.layer} if next_url else {})
 

@@ -7,15 +7,24 @@ Parsed once per page (Document.meta). Neither site is known to publish any of it
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from crawler.pages.dates import parse_iso
-from crawler.pages.text import is_related_heading, text_of
+from crawler.pages.text import RELATED_HEADINGS, is_related_heading, text_of
+
+# The text nodes before an element in document order: among them the .text of every element
+# before it and of every ancestor. A heading's own text holds its words, whitespace between.
+_TEXT_BEFORE = etree.XPath("preceding::text()", smart_strings=False)
+_NTH_TEXT_BEFORE = etree.XPath("(preceding::text())[$n]")  # with its element: a smart string
+_HEADING_IN = re.compile("|".join(r"\s+".join(map(re.escape, heading.split()))
+                                  for heading in sorted(RELATED_HEADINGS)))
 
 ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting",
                            "AnalysisNewsArticle", "PressRelease"})
@@ -62,19 +71,31 @@ def _meta_tags(root: HtmlElement) -> dict[str, str]:
 
 def first_time_datetime(root: HtmlElement) -> str | None:
     """The datetime of the first <time> element, unless a "Related news" heading comes first."""
-    for element in root.iter():
-        if not isinstance(element.tag, str):
-            continue
-        if is_related_heading(element):
-            return None
-        if element.tag == "time" and element.get("datetime"):
-            return element.get("datetime")
-    return None
+    first = next((t for t in root.iter("time") if t.get("datetime")), None)
+    if first is None or is_related_heading(first):
+        return None
+    # Only an element whose own text holds a heading's words can be one: look at those, not at
+    # every element before the <time> (a Python call per element costs more than the parse).
+    texts = _TEXT_BEFORE(first)
+    if _HEADING_IN.search("\n".join(texts).lower()):
+        for n, text in enumerate(texts, 1):
+            if _HEADING_IN.search(text.lower()):
+                node = _NTH_TEXT_BEFORE(first, n=n)[0]
+                if node.is_text and is_related_heading(node.getparent()):
+                    return None
+    return first.get("datetime")
 
 
 def _keywords(value: Any) -> list[str]:
     items = value if isinstance(value, list) else str(value or "").split(",")
     return [k for k in (" ".join(str(i).split()) for i in items) if k]
+
+
+def canonical_link(root: HtmlElement, url: str) -> str | None:
+    """The absolute URL of <link rel="canonical">, if the page declares one."""
+    href = next((link.get("href") for link in root.iter("link")
+                 if (link.get("rel") or "").lower() == "canonical" and link.get("href")), None)
+    return urljoin(url, href) if href else None
 
 
 def read_metadata(root: HtmlElement, url: str) -> Metadata:
@@ -83,8 +104,6 @@ def read_metadata(root: HtmlElement, url: str) -> Metadata:
                             first_time_datetime(root)) if isinstance(v, str) and v), None)
     title = " ".join(str(ld.get("headline") or tags.get("og:title") or "").split())
     lang = root.get("lang") or ld.get("inLanguage") or tags.get("og:locale")
-    canonical = next((link.get("href") for link in root.iter("link")
-                      if (link.get("rel") or "").lower() == "canonical" and link.get("href")), None)
     return Metadata(
         title=title or None,
         published=parse_iso(raw) if raw else None,
@@ -94,7 +113,7 @@ def read_metadata(root: HtmlElement, url: str) -> Metadata:
         section=ld.get("articleSection") if isinstance(ld.get("articleSection"), str) else None,
         keywords=_keywords(ld.get("keywords") or tags.get("keywords")),
         language=str(lang).replace("_", "-").split("-")[0].lower() if lang else None,
-        canonical=urljoin(url, canonical) if canonical else None,
+        canonical=canonical_link(root, url),
     )
 
 

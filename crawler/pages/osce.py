@@ -20,6 +20,7 @@ from crawler.pages.base import (
     UseGeneric,
     build_article,
     entry,
+    select,
 )
 from crawler.pages.dates import parse_date, parse_iso
 from crawler.pages.generic import dateline_fields
@@ -51,7 +52,7 @@ class _OsceLayout:
 
     def url(self) -> Field[str]:
         # /node/<nid> declares its /<section>/<nid> twin as canonical; trust only the same host.
-        canonical = self.doc.meta.canonical
+        canonical = self.doc.canonical
         if canonical and urlsplit(canonical).netloc == urlsplit(self.doc.url).netloc:
             return Field(canonical, "selector")
         return Field(self.doc.url, "url")
@@ -147,10 +148,10 @@ class Osce2023Layout(_OsceLayout):
 
     @classmethod
     def matches(cls, doc: Document) -> bool:
-        return bool(doc.root.cssselect(cls.TITLE))
+        return bool(select(doc.root, cls.TITLE))
 
     def first(self, selector: str) -> HtmlElement | None:
-        found = self.doc.root.cssselect(selector)
+        found = select(self.doc.root, selector)
         return found[0] if found else None
 
     def published(self) -> Field | None:
@@ -163,7 +164,7 @@ class Osce2023Layout(_OsceLayout):
         title = self.first(self.TITLE)
         teaser = self.first("div.field-field-description .field-item")
         # the first pane with text is the body; later panes hold the source and downloads
-        body = next((t for pane in self.doc.root.cssselect(self.BODY) if (t := body_text(pane))),
+        body = next((t for pane in select(self.doc.root, self.BODY) if (t := body_text(pane))),
                     "")
         return self.article({
             "title": Field(text_of(title), "selector"),
@@ -185,30 +186,37 @@ class OsceListingPage:
 
     def __init__(self, doc: Document) -> None:
         self.doc = doc
-        self.items = doc.root.cssselect(self.ITEM)
-        if not self.items and not doc.root.cssselect(".pane-apachesolr-result"):
+        self.items = select(doc.root, self.ITEM)
+        if not self.items and not select(doc.root, ".pane-apachesolr-result"):
             raise UseGeneric(f"{doc.url}: no apachesolr results pane")
 
     @staticmethod
-    def labelled(item: HtmlElement, label: str) -> str | None:
+    def own_texts(item: HtmlElement) -> list[tuple[HtmlElement, str, str]]:
+        """(element, its own text, lowercased) for each element of item that has some: read
+        once, for every label looked for."""
+        return [(element, own, own.lower()) for element in item.iter()
+                if isinstance(element.tag, str) and (own := " ".join((element.text or "").split()))]
+
+    @staticmethod
+    def labelled(owns: list[tuple[HtmlElement, str, str]], label: str) -> str | None:
         """The text after a visible label ("Publishing date: 3 July 2025" -> "3 July 2025")."""
-        for element in item.iter():
-            own = " ".join((element.text or "").split())
-            if isinstance(element.tag, str) and own.lower().startswith(label.lower()):
+        for element, own, lower in owns:
+            if lower.startswith(label.lower()):
                 line = text_of(element if own != label else element.getparent())
                 value = line[line.lower().index(label.lower()) + len(label):].strip()
                 return value or None
         return None
 
     def entry(self, item: HtmlElement) -> ListingEntry | None:
-        links = item.cssselect("dt.search-title > h3 > a") or item.cssselect("h3 a")
+        links = select(item, "dt.search-title > h3 > a") or select(item, "h3 a")
         if not links or not links[0].get("href"):
             return None
-        date_text = self.labelled(item, "Publishing date:")
+        owns = self.own_texts(item)
+        date_text = self.labelled(owns, "Publishing date:")
         published = parse_date(date_text) if date_text else None
-        content_type = self.labelled(item, "Content type:")
-        tags = self.labelled(item, "What we do:")
-        snippet = item.cssselect(".search-snippet")
+        content_type = self.labelled(owns, "Content type:")
+        tags = self.labelled(owns, "What we do:")
+        snippet = select(item, ".search-snippet")
         return entry(
             Field(self.doc.absolute(links[0].get("href")), "selector"),
             Field(text_of(links[0]), "selector"),
@@ -219,7 +227,7 @@ class OsceListingPage:
         )
 
     def next_url(self) -> Field[str] | None:
-        for link in self.doc.root.cssselect("ul.pager li.pager-next > a[href]"):
+        for link in select(self.doc.root, "ul.pager li.pager-next > a[href]"):
             return Field(self.doc.absolute(link.get("href")), "selector")
         for link in self.doc.root.iter("a"):
             if link.get("href") and text_of(link).lower().startswith("next"):

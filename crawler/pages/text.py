@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from itertools import takewhile
 
 import lxml.html
 from lxml.etree import ParserError
@@ -52,6 +51,11 @@ def parse_html(html: str) -> HtmlElement:
 
 def text_of(element: HtmlElement) -> str:
     """Visible text with whitespace collapsed; <br> and block boundaries count as spaces."""
+    tag = element.tag
+    if not isinstance(tag, str) or tag in INVISIBLE_TAGS:
+        return ""
+    if len(element) == 0:  # a leaf (most calls): its padding spaces vanish in the collapse
+        return " ".join((element.text or "").split())
     parts: list[str] = []
 
     def walk(node: HtmlElement) -> None:
@@ -69,21 +73,38 @@ def text_of(element: HtmlElement) -> str:
     return " ".join("".join(parts).split())
 
 
-def _skipped(element: HtmlElement, root: HtmlElement) -> bool:
-    for node in (element, *element.iterancestors()):
-        if node is root:
-            return False
-        if node.tag in SKIP_TAGS or node.get("hidden") is not None or \
-                node.get("aria-hidden") == "true" or node.get("role") == "navigation":
-            return True
-    return False
+def _hides_text(node: HtmlElement) -> bool:
+    return node.tag in SKIP_TAGS or node.get("hidden") is not None or \
+        node.get("aria-hidden") == "true" or node.get("role") == "navigation"
+
+
+Ancestry = dict[HtmlElement, tuple[bool, bool]]
+
+
+def _ancestry(node: HtmlElement | None, container: HtmlElement,
+              memo: Ancestry) -> tuple[bool, bool]:
+    """(node or an ancestor of it below container hides its text, node or any ancestor is a
+    text block). Each element is judged once per memo: blocks share most of their ancestors."""
+    path = []
+    while node is not None and node not in memo:
+        path.append(node)
+        node = node.getparent()
+    hidden, block = memo[node] if node is not None else (False, False)
+    for element in reversed(path):
+        hidden = element is not container and (hidden or _hides_text(element))
+        block = block or element.tag in BLOCK_TAGS
+        memo[element] = hidden, block
+    return hidden, block
 
 
 def is_related_heading(element: HtmlElement) -> bool:
     """A "Related news" heading: where an article ends and other items' dates begin.
     Only the element's own text is read, so the check is cheap enough for every element."""
-    own = " ".join((element.text or "").split()).lower().rstrip(":")
-    return isinstance(element.tag, str) and own in RELATED_HEADINGS
+    text = element.text
+    if not text:  # most elements: no own text, no heading
+        return False
+    return isinstance(element.tag, str) and \
+        " ".join(text.split()).lower().rstrip(":") in RELATED_HEADINGS
 
 
 def following(anchor: HtmlElement) -> Iterator[HtmlElement]:
@@ -96,27 +117,45 @@ def following(anchor: HtmlElement) -> Iterator[HtmlElement]:
         node = node.getparent()
 
 
+def following_within(anchor: HtmlElement, container: HtmlElement) -> Iterator[HtmlElement]:
+    """following(anchor) up to the end of container (nothing if anchor is not inside it):
+    the climb stops at container instead of testing every element's ancestors."""
+    if not any(a is container for a in anchor.iterancestors()):
+        return
+    node: HtmlElement | None = anchor
+    while node is not None and node is not container:
+        for sibling in node.itersiblings():
+            yield sibling
+            yield from sibling.iterdescendants()
+        node = node.getparent()
+
+
 def blocks(container: HtmlElement, *, after: HtmlElement | None = None) -> Iterator[HtmlElement]:
     """Text blocks of container in document order (optionally only those after an element),
     stopping at a "Related news" heading; nested blocks (a <p> in an <li>) count once."""
     if after is None:
         elements: Iterable[HtmlElement] = container.iterdescendants()
     else:
-        elements = takewhile(lambda e: container in e.iterancestors(), following(after))
+        elements = following_within(after, container)
+    memo: Ancestry = {}
     for element in elements:
         if not isinstance(element.tag, str):
             continue
         if is_related_heading(element):
             return
-        if element.tag not in BLOCK_TAGS or _skipped(element, container):
+        if element.tag not in BLOCK_TAGS or _ancestry(element, container, memo)[0]:
             continue
-        if any(a.tag in BLOCK_TAGS for a in element.iterancestors()):
+        if _ancestry(element.getparent(), container, memo)[1]:
             continue
         yield element
 
 
+_NON_WORD = re.compile(r"[^\w]+")
+_QUOTE_END = re.compile(r"\s[-–—]\s|\s*”\s*[-–—]")
+
+
 def _core(text: str) -> str:
-    return " ".join(re.sub(r"[^\w]+", " ", text.lower()).split())
+    return " ".join(_NON_WORD.sub(" ", text.lower()).split())
 
 
 def article_paragraphs(texts: Iterable[str]) -> list[str]:
@@ -126,9 +165,10 @@ def article_paragraphs(texts: Iterable[str]) -> list[str]:
     cores = [_core(t) for t in candidates]
     kept: list[str] = []
     for index, (text, core) in enumerate(zip(candidates, cores, strict=True)):
-        quoted = _core(re.split(r"\s[-–—]\s|\s*”\s*[-–—]", text)[0])
-        others = " | ".join(c for c in cores if c != core)  # exact repeats: see below
-        if len(quoted) >= 40 and quoted in others and len(core) < 2 * len(quoted) + 40:
+        cut = _QUOTE_END.search(text)
+        quoted = _core(text[:cut.start()]) if cut else core  # the words before "… - Someone"
+        if len(quoted) >= 40 and len(core) < 2 * len(quoted) + 40 and \
+                quoted in " | ".join(c for c in cores if c != core):  # exact repeats: below
             continue
         if core in cores[:index]:
             continue
