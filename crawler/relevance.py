@@ -17,7 +17,9 @@ import html
 import json
 import logging
 import re
+import string
 import tomllib
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -189,10 +191,42 @@ def _alternation(phrases: Iterable[str]) -> str:
     # Longest first, so "joint action plan" wins over "joint" at the same position. One shared
     # lookbehind: a lookbehind in every branch makes the scan about ten times slower.
     items = sorted({p.strip() for p in phrases if p and p.strip()}, key=len, reverse=True)
-    worded = [phrase_regex(p) for p in items if re.match(r"\w", p)]
+    worded = [p for p in items if re.match(r"\w", p)]
     other = [phrase_regex(p) for p in items if not re.match(r"\w", p)]
-    branches = ([rf"(?<!\w)(?:{'|'.join(worded)})"] if worded else []) + other
-    return "|".join(branches)
+    return "|".join(([_by_first_letter(worded)] if worded else []) + other)
+
+
+def _same_letter(a: str, b: str) -> bool:
+    return bool(re.fullmatch(re.escape(a), b, re.IGNORECASE) or
+                re.fullmatch(re.escape(b), a, re.IGNORECASE))
+
+
+def _by_first_letter(phrases: list[str]) -> str:
+    """The phrases' alternation, grouped by first letter: at a word start the engine tries only
+    the phrases of that letter (after a lookahead that skips the other word starts), instead of
+    every phrase — the scan takes a third less. The same phrase wins: groups never share a
+    letter, even under IGNORECASE (ſ is s), and a group keeps the phrases' order."""
+    groups: list[tuple[set[str], list[tuple[int, str]]]] = []
+    for index, phrase in enumerate(phrases):
+        first = phrase[0]
+        same = [g for g in groups if any(_same_letter(first, letter) for letter in g[0])]
+        letters, members = {first}, [(index, phrase_regex(phrase))]
+        for group in same:  # one letter can join two groups: they become one
+            groups.remove(group)
+            letters |= group[0]
+            members += group[1]
+        groups.append((letters, sorted(members)))
+    parts = []
+    for letters, members in groups:
+        regexes = [regex for _, regex in members]
+        letter = min(letters)  # "M" and "m" are one letter: either stands for both
+        if all(_same_letter(letter, other) for other in letters) and \
+                all(regex[:1] in letters for regex in regexes):
+            parts.append(f"{letter}(?:{'|'.join(regex[1:] for regex in regexes)})")
+        else:
+            parts.append(f"(?:{'|'.join(regexes)})")
+    firsts = re.escape("".join(sorted({letter for letters, _ in groups for letter in letters})))
+    return rf"(?<!\w)(?=[{firsts}])(?:{'|'.join(parts)})"
 
 
 def _compile(phrases: Iterable[str], key: str) -> re.Pattern[str] | None:
@@ -416,12 +450,16 @@ def _sentence_span(text: str, start: int, end: int, reach: int) -> tuple[int, in
     (so a body without punctuation costs no more than a short one)."""
     lo, hi = max(0, start - reach), min(len(text), end + reach)
     s, e = lo, hi
+    before = []
     for m in _BOUNDARY.finditer(text, lo, hi):
         if m.end() <= start:
-            if _is_boundary(text, m):
-                s = m.end()
+            before.append(m)
         elif m.start() >= end and _is_boundary(text, m):
             e = m.start()
+            break
+    for m in reversed(before):  # the last real boundary before: judged from the end
+        if _is_boundary(text, m):
+            s = m.end()
             break
     while s < e and text[s].isspace():
         s += 1
@@ -432,12 +470,13 @@ def _count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def _word_start_back(text: str, pos: int, n: int) -> int:
-    """Position of the n-th word before pos (0 when there are fewer; pos when n is 0)."""
+def _word_start_back(starts: list[int], pos: int, n: int) -> int:
+    """Position of the n-th word before pos (0 when there are fewer; pos when n is 0), given
+    the start of every word of the text (a word cut by pos starts before it all the same)."""
     if n <= 0:
         return pos
-    starts = [m.start() for m in _WORD.finditer(text, 0, pos)]
-    return starts[-n] if len(starts) >= n else 0
+    before = bisect_left(starts, pos)
+    return starts[before - n] if before >= n else 0
 
 
 # --------------------------------------------------------------------------- matching
@@ -509,6 +548,11 @@ class _Unit:
     masked: str = ""
     cue_cache: dict[str, list[tuple[int, int]]] = dataclasses.field(default_factory=dict)
     lists: dict[int, _ListCtx] = dataclasses.field(default_factory=dict)
+    # Per sentence, not per name or cue group: names and ignored phrases no cue may overlap,
+    # and the sentence cut at its separators (with each piece's word count).
+    blocked: list[tuple[int, int]] | None = None
+    word_starts: list[int] | None = None
+    pieces: tuple[list[re.Match[str]], list[tuple[int, int]], list[int]] | None = None
 
     def __post_init__(self) -> None:
         # Names become "XXXX": one word, never a separator ("Security and Co-operation").
@@ -527,11 +571,13 @@ def _list_context(unit: _Unit, hit: _Hit, rules: Rules) -> _ListCtx:
         return cached
     text = unit.masked
     hs, he = unit.rel(hit)
-    seps = list(_SEP.finditer(text))
-    segs = list(zip([0] + [m.end() for m in seps], [m.start() for m in seps] + [len(text)],
-                    strict=True))
+    if unit.pieces is None:
+        found = list(_SEP.finditer(text))
+        cuts = list(zip([0] + [m.end() for m in found], [m.start() for m in found] + [len(text)],
+                        strict=True))
+        unit.pieces = found, cuts, [_count_words(text[a:b]) for a, b in cuts]
+    seps, segs, words = unit.pieces
     i = next((k for k, (a, b) in enumerate(segs) if a <= hs < b), len(segs) - 1)
-    words = [_count_words(text[a:b]) for a, b in segs]
     limit = rules.list_max_item_words
     first_allowed = 0
     if len(seps) and seps[0].group().strip()[:1] in ",;":
@@ -568,7 +614,9 @@ def _list_context(unit: _Unit, hit: _Hit, rules: Rules) -> _ListCtx:
         ctx = _ListCtx()
     if rules.inclusion is not None:
         # "databases such as INTERPOL's", "organisations, including UNODC, the OSCE and …"
-        region = _word_start_back(unit.text, ctx.core_start if ctx.is_list else hs,
+        if unit.word_starts is None:
+            unit.word_starts = [m.start() for m in _WORD.finditer(unit.text)]
+        region = _word_start_back(unit.word_starts, ctx.core_start if ctx.is_list else hs,
                                   rules.inclusion_words)
         markers = [m.group() for m in rules.inclusion.finditer(unit.text, region, hs)]
         if markers:
@@ -628,9 +676,11 @@ def _cue_spans(unit: _Unit, g: CueGroup, rules: Rules) -> list[tuple[int, int]]:
     if spans is not None:
         return spans
     assert g.pattern is not None
-    blocked = [unit.rel(h) for h in unit.hits]
-    if rules.ignore is not None:
-        blocked += [m.span() for m in rules.ignore.finditer(unit.text)]
+    blocked = unit.blocked
+    if blocked is None:
+        blocked = unit.blocked = [unit.rel(h) for h in unit.hits]
+        if rules.ignore is not None:
+            blocked += [m.span() for m in rules.ignore.finditer(unit.text)]
     spans = [m.span() for m in g.pattern.finditer(unit.text)
              if m.end() > m.start() and not any(m.start() < b and a < m.end() for a, b in blocked)]
     unit.cue_cache[g.name] = spans
@@ -773,13 +823,24 @@ def _neighbourhood(text: str, start: int, end: int, n: int, reach: int) -> tuple
     return lo, hi
 
 
+_ASCII_LETTERS = string.ascii_letters.encode()
+_ASCII_RUNS = re.compile(r"[\x00-\x7f]+")
+
+
 def _non_latin_share(texts: Iterable[str]) -> float:
     letters = latin = 0
     for text in texts:
-        for ch in text[:20_000]:
-            if ch.isalpha():
-                letters += 1
-                latin += ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF
+        text = text[:20_000]
+        # ASCII letters are Latin: counted in C; only the other characters one by one
+        ascii_part = text.encode("ascii", "ignore")
+        ascii_letters = len(ascii_part) - len(ascii_part.translate(None, _ASCII_LETTERS))
+        letters += ascii_letters
+        latin += ascii_letters
+        if len(ascii_part) < len(text):
+            for ch in _ASCII_RUNS.sub("", text):
+                if ch.isalpha():
+                    letters += 1
+                    latin += ord(ch) < 0x250 or 0x1E00 <= ord(ch) <= 0x1EFF
     return 0.0 if not letters else 1 - latin / letters
 
 

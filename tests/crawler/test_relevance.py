@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from pathlib import Path
 
 import pytest
 import typer
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coopwatch.cli_relevance import register
@@ -19,10 +22,12 @@ from coopwatch.config import ConfigError, load_config
 from crawler.relevance import (
     DEFAULTS_PATH,
     RulesError,
+    _by_first_letter,
     body_with_summary,
     classify,
     classify_article,
     load_rules,
+    phrase_regex,
 )
 from storage.article import Article, Level
 
@@ -484,3 +489,24 @@ def test_classify_command_names_a_bad_config_key(cli: typer.Typer, tmp_path: Pat
     result = CliRunner().invoke(cli, ["classify"], input="{}\n")
     assert result.exit_code == 1
     assert "primary_scor" in result.stderr and "Traceback" not in result.stderr
+
+
+# --------------------------------------------------------------------------- phrase regexes
+
+_LETTERS = "sSſkKKıIab"  # few letters, several of them one under IGNORECASE: collisions
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.text(alphabet=_LETTERS + " -*", min_size=1, max_size=4), min_size=1,
+                max_size=8),
+       st.text(alphabet=_LETTERS + " -’", max_size=24))
+def test_phrases_grouped_by_first_letter_match_like_one_alternation(phrases: list[str],
+                                                                    text: str) -> None:
+    """_by_first_letter only reorders the engine's work: same matches as the plain alternation
+    (longest phrase first), also for letters that are one under IGNORECASE (s, S, ſ)."""
+    items = sorted({p.strip() for p in phrases if p.strip() and re.match(r"\w", p.strip())},
+                   key=len, reverse=True)
+    assume(items)
+    plain = re.compile(rf"(?<!\w)(?:{'|'.join(phrase_regex(p) for p in items)})", re.IGNORECASE)
+    grouped = re.compile(_by_first_letter(items), re.IGNORECASE)
+    assert [m.span() for m in grouped.finditer(text)] == [m.span() for m in plain.finditer(text)]
