@@ -30,7 +30,9 @@ from storage.models import CrawlRun
 logger = logging.getLogger(__name__)
 START_WAIT_S = 10.0  # Scrapy needs a second or two before the child opens its run
 _POLL_S = 0.2
-_in_flight: set[str] = set()  # sources with an API crawl started by this process
+# (archive, source) of API crawls this process started whose child may not hold the lock yet;
+# per archive, as the lock is: two apps in one process may serve two archives.
+_in_flight: set[tuple[str, str]] = set()
 _in_flight_lock = threading.Lock()
 
 
@@ -69,7 +71,7 @@ def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
         logger.exception("API crawl of %(source)s failed", {"source": source})
     finally:
         with _in_flight_lock:
-            _in_flight.discard(source)
+            _in_flight.discard((cfg.database_url, source))
         result.set_result(summary)
 
 
@@ -84,11 +86,11 @@ def start_crawl(cfg: Config, source: str, wait_s: float = START_WAIT_S) -> int |
                                     f"{lock.run_id}, {lock.holder}): follow it in /api/runs")
         newest = session.scalar(select(func.max(CrawlRun.id))) or 0
     with _in_flight_lock:
-        if source in _in_flight:
+        if (cfg.database_url, source) in _in_flight:
             # The same answer as a held lock: the child may not have taken it yet.
             raise CrawlRefused(409, f"a crawl of {source} is already running (just started): "
                                     "follow it in /api/runs")
-        _in_flight.add(source)
+        _in_flight.add((cfg.database_url, source))
     result: Future[dict[str, Any]] = Future()
     threading.Thread(target=_crawl, args=(cfg, source, result), name=f"crawl-{source}",
                      daemon=True).start()

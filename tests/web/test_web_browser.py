@@ -144,7 +144,11 @@ def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) 
     browser.find_element(By.LINK_TEXT, "Sources").click()
     browser.find_element(css, "#source-osce input[name=token]").send_keys(TOKEN)
     browser.find_element(By.ID, "crawl-osce").click()
-    assert "/runs/" in browser.current_url
+    # The POST answers once the crawl child has opened its run (a second or more under load),
+    # and the click does not wait for that answer.
+    WebDriverWait(browser, 30, poll_frequency=0.2).until(
+        lambda d: "/runs/" in d.current_url or "/crawl" in d.current_url)
+    assert "/runs/" in browser.current_url, browser.find_element(css, "main").text
     # The run page reloads itself (meta refresh, no script) until the crawl ends.
     status = WebDriverWait(browser, 45, poll_frequency=0.5, ignored_exceptions=(
         NoSuchElementException, StaleElementReferenceException)).until(
