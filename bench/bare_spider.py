@@ -1,7 +1,7 @@
 """The crawl baseline: a bare Scrapy spider that only fetches a list of URLs — no parsing, no
 classification, no storage, no HTTP cache — with coopwatch's own download settings (robots.txt,
-concurrency, AutoThrottle, delay, User-Agent, headers, reactor), so the difference to a
-coopwatch crawl of the same pages is what coopwatch does with them.
+concurrency, AutoThrottle, delay, User-Agent, headers, reactor, download handler, consoles),
+so the difference to a coopwatch crawl of the same pages is what coopwatch does with them.
 
     python bench/bare_spider.py URLS_FILE [--download-delay S]
 
@@ -26,8 +26,8 @@ MIRRORED = ("USER_AGENT", "ROBOTSTXT_OBEY", "CONCURRENT_REQUESTS",
             "CONCURRENT_REQUESTS_PER_DOMAIN", "AUTOTHROTTLE_ENABLED", "AUTOTHROTTLE_MAX_DELAY",
             "AUTOTHROTTLE_TARGET_CONCURRENCY", "DOWNLOAD_TIMEOUT", "DOWNLOAD_MAXSIZE",
             "RETRY_ENABLED", "RETRY_TIMES", "RETRY_HTTP_CODES", "REDIRECT_MAX_TIMES",
-            "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED", "DEFAULT_REQUEST_HEADERS",
-            "TWISTED_REACTOR", "LOG_LEVEL")
+            "COOKIES_ENABLED", "TELNETCONSOLE_ENABLED", "REMOTE_CONTROL_ENABLED",
+            "DEFAULT_REQUEST_HEADERS", "TWISTED_REACTOR", "LOG_LEVEL", "DOWNLOAD_HANDLERS")
 
 
 class FetchOnly(Spider):
@@ -57,6 +57,7 @@ def main(argv: list[str]) -> int:
     import crawler.settings as coop  # the values coopwatch crawls with
 
     settings = {name: getattr(coop, name) for name in MIRRORED}
+    settings["EXTENSIONS"] = coop.THROTTLE_EXTENSIONS  # coopwatch's AutoThrottle
     settings |= {"DOWNLOAD_DELAY": args.download_delay,
                  "AUTOTHROTTLE_START_DELAY": args.download_delay, "HTTPCACHE_ENABLED": False}
     for item in args.set:

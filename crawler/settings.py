@@ -1,9 +1,10 @@
 """Scrapy settings for both spiders; values users tune come from coopwatch's config.
 
-Politeness: robots.txt obeyed, one request at a time per site, AutoThrottle, Retry-After
-honoured, a User-Agent with a contact URL. Incremental: Scrapy's HTTP cache with the RFC 2616
-policy, and every request asks for revalidation (Cache-Control: max-age=0), so repeat fetches
-are conditional (If-None-Match / If-Modified-Since) and an unchanged page costs a 304.
+Politeness: robots.txt obeyed, one request at a time per site, AutoThrottle (on the site's
+latency, not our CPU time: crawler/throttle.py), Retry-After honoured, a User-Agent with a
+contact URL. Incremental: Scrapy's HTTP cache with the RFC 2616 policy, and every request asks
+for revalidation (Cache-Control: max-age=0), so repeat fetches are conditional (If-None-Match /
+If-Modified-Since) and an unchanged page costs a 304.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408]
 REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Like the telnet console: no HTTP server in a crawl that runs the Python code sent to it (its
+# token in a file in the user's profile). Scrapy still imports it (aiohttp) to find it is off.
+REMOTE_CONTROL_ENABLED = False
 # Scrapy re-parses each callback's source per response to warn about `return` in generators
 # (its cache is keyed by the short-lived bound method): ~2 ms per page, for a lint.
 WARN_ON_GENERATOR_RETURN_VALUE = False
@@ -60,8 +64,17 @@ ITEM_PIPELINES = {
     "crawler.pipelines.ScoreRelevance": 200,  # pure: Article -> level, score, reasons
     "crawler.pipelines.StoreItem": 300,  # batches of articles, one transaction each; outcomes
 }
+# AutoThrottle on the site's latency, without this process's own CPU time (crawler/throttle.py);
+# bench/bare_spider.py crawls with it too.
+THROTTLE_EXTENSIONS = {
+    "scrapy.extensions.throttle.AutoThrottle": None,
+    "crawler.throttle.ServerLatencyThrottle": 0,
+}
+DOWNLOAD_HANDLERS = {scheme: "crawler.throttle.TimedHTTP11DownloadHandler"
+                     for scheme in ("http", "https")}
 EXTENSIONS = {
     "crawler.extensions.RunRecorder": 100,  # lock, run row, summary, health
+    **THROTTLE_EXTENSIONS,
 }
 
 COOPWATCH_DATABASE_URL = _cfg.database_url
