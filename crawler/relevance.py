@@ -197,6 +197,9 @@ def _alternation(phrases: Iterable[str]) -> str:
 
 
 def _same_letter(a: str, b: str) -> bool:
+    """One letter under IGNORECASE; only non-ASCII letters have partners beyond lower()."""
+    if a.isascii() and b.isascii():
+        return a.lower() == b.lower()
     return bool(re.fullmatch(re.escape(a), b, re.IGNORECASE) or
                 re.fullmatch(re.escape(b), a, re.IGNORECASE))
 
