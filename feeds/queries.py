@@ -24,7 +24,7 @@ from feeds.spec import FeedSpec
 from storage.article import Origin
 from storage.models import Item, Source
 from storage.search import SearchQuery, build_statement
-from storage.state import current
+from storage.state import current, read_current
 
 ENTRY_DATE = func.coalesce(Item.published_at, Item.first_seen_at)
 # An item without a story should not exist (storage assigns one in the same flush); if one
@@ -49,14 +49,16 @@ def feed_state(db: Session | Connection, spec: FeedSpec) -> FeedState:
     """The archive's change counter (storage.state): one primary-key read, bumped in the same
     transaction as every new item, revision or level change. It covers the whole archive, so it
     may change when this feed did not — a needless 200 — but never stays put when it did."""
-    version, changed_at = current(db)
-    return FeedState(fingerprint=f"v{version}", last_modified=changed_at)
+    return _state(*current(db))
 
 
 def read_feed_state(engine: Engine, spec: FeedSpec) -> FeedState:
     """feed_state() on a connection of its own: what a conditional request costs."""
-    with engine.connect() as conn:
-        return feed_state(conn, spec)
+    return _state(*read_current(engine))
+
+
+def _state(version: int, changed_at: datetime | None) -> FeedState:
+    return FeedState(fingerprint=f"v{version}", last_modified=changed_at)
 
 
 def story_groups(session: Session, spec: FeedSpec) -> list[list[Item]]:
@@ -98,10 +100,11 @@ def _feed_items_newest_first(session: Session,
     are walked apart and merged."""
     merged = heapq.merge(_walk(session, spec, dated=True), _walk(session, spec, dated=False),
                          key=lambda row: (row[1], row[2]), reverse=True)
-    size = 2 * spec.size
-    while chunk := [(key, when) for key, when, _ in itertools.islice(merged, size)]:
+    for size in _growing(spec):
+        chunk = [(key, when) for key, when, _ in itertools.islice(merged, size)]
+        if not chunk:
+            return
         yield chunk
-        size = min(size * 4, 20_000)
 
 
 def _walk(session: Session, spec: FeedSpec,
@@ -110,8 +113,7 @@ def _walk(session: Session, spec: FeedSpec,
     when = Item.published_at if dated else Item.first_seen_at
     which = Item.published_at.is_not(None) if dated else Item.published_at.is_(None)
     after: tuple[datetime, int] | None = None
-    size = 2 * spec.size
-    while True:
+    for size in _growing(spec):
         stmt = select(STORY_KEY, when, Item.id).where(which, in_feed(spec))
         if after is not None:
             stmt = stmt.where(or_(when < after[0], and_(when == after[0], Item.id < after[1])))
@@ -121,6 +123,13 @@ def _walk(session: Session, spec: FeedSpec,
         if len(rows) < size:
             return
         after = (rows[-1][1], rows[-1][2])
+
+
+def _growing(spec: FeedSpec) -> Iterator[int]:
+    """Chunk sizes: twice the feed's size first (usually enough), then 4× larger each time."""
+    size = 2 * spec.size
+    while True:
+        yield size
         size = min(size * 4, 20_000)
 
 

@@ -15,10 +15,10 @@ from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.article import Article
-from storage.db import utcnow
 from storage.fingerprint import fingerprints
-from storage.models import ArchiveState, Item, ItemAlias, ItemRevision, Story, StoryMerge
+from storage.models import Item, ItemAlias, ItemRevision, Story, StoryMerge
 from storage.repository import Outcome, UpsertResult
+from storage.state import bump
 from storage.stories import STORY_WINDOW_DAYS, _place_key
 
 ITEM: Table = Item.__table__  # type: ignore[assignment]
@@ -315,10 +315,7 @@ def write(session: Session, state: State) -> None:
             .values(first_published_at=bindparam("_first")),
             [{"_id": k, "_first": v} for k, v in state.story_first.items()])
     if state.bumps:
-        # storage.state.bump, by the batch's count at once (the same final version)
-        state_table = _table(ArchiveState)
-        session.execute(update(state_table).where(state_table.c.id == 1).values(
-            version=state_table.c.version + state.bumps, changed_at=utcnow()))
+        bump(session, state.bumps)
 
 
 def _write_updates(session: Session, rows: list[Row]) -> None:

@@ -55,6 +55,18 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def second_db_url(db_url: str, request: pytest.FixtureRequest,
+                  tmp_path: Path) -> Iterator[str]:
+    """Another empty database on db_url's backend (to compare two ways of filling one)."""
+    if db_url.startswith("sqlite"):
+        url = f"sqlite:///{tmp_path / 'coopwatch-b.db'}"
+        yield url
+        engine_for(url).dispose()
+    else:
+        yield from _fresh_pg_database(request.getfixturevalue("pg_admin_url"))
+
+
+@pytest.fixture
 def sqlite_url(tmp_path: Path) -> Iterator[str]:
     url = f"sqlite:///{tmp_path / 'coopwatch.db'}"
     migrate.upgrade(url)

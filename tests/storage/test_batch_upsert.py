@@ -5,11 +5,9 @@ hand-built nasty sequence on SQLite and PostgreSQL, and for generated sequences 
 from __future__ import annotations
 
 import dataclasses
-import os
 import shutil
 import uuid
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,8 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from storage import migrate
@@ -196,37 +193,14 @@ def nasty_sequence() -> list[Article]:
 
 
 @pytest.fixture
-def two_archives(db_url: str) -> Iterator[tuple[Engine, Engine]]:
+def two_archives(db_url: str, second_db_url: str) -> Iterator[tuple[Engine, Engine]]:
     """The same migrated archive twice, on the backend of db_url."""
-    with second_database(db_url) as other:
-        engines = []
-        for url in (db_url, other):
-            migrate.upgrade(url)
-            engines.append(engine_for(url))
-            sequential(engine_for(url), archive_articles())
-        yield engines[0], engines[1]
-
-
-@contextmanager
-def second_database(url: str) -> Iterator[str]:
-    if url.startswith("sqlite"):
-        other = url.replace("coopwatch.db", "coopwatch-b.db")
-        yield other
-        engine_for(other).dispose()
-        return
-    admin_url = os.environ["COOPWATCH_TEST_PG_URL"]
-    name = f"coopwatch_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    other = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
-        yield other
-    finally:
-        engine_for(other).dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    engines = []
+    for url in (db_url, second_db_url):
+        migrate.upgrade(url)
+        engines.append(engine_for(url))
+        sequential(engine_for(url), archive_articles())
+    yield engines[0], engines[1]
 
 
 def test_the_nasty_sequence_in_one_batch_is_the_sequence(two_archives: tuple[Engine, Engine]
