@@ -116,7 +116,8 @@ def register(app: typer.Typer) -> None:
 
     @app.command("sources")
     def sources(as_json: JsonOpt = False) -> None:
-        """Show each source's health: state, open alarms, last success and error, 304 ratio.
+        """Show each source's health: state, open alarms, last success and error, 304 ratio,
+        and the monitor's next check with why (busy or quiet hours, Retry-After, …).
 
         Example:  coopwatch sources --json"""
         with db_session(config()) as session:
@@ -126,11 +127,13 @@ def register(app: typer.Typer) -> None:
             emit_json(rows)
             return
         table = Table("source", "state", "open alarms", "last success", "last error",
-                      "streak", "last new item", "304 ratio")
+                      "streak", "last new item", "304 ratio", "next check (why)")
         for r in rows:
             ratio = "n/a" if r["not_modified_ratio"] is None else f"{r['not_modified_ratio']:.0%}"
             error = f"{r['last_error_at'] or 'never'} {r['last_error'] or ''}".strip()
             table.add_row(r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
                           r["last_success"] or "never", error, str(r["error_streak"]),
-                          r["last_new_item"] or "never", ratio)
+                          r["last_new_item"] or "never", ratio,
+                          f"{r['next_check']} ({r['next_check_why']})" if r["next_check"]
+                          else "not scheduled (the monitor sets it)")
         Console().print(table)  # made per command: rich reads COLUMNS when made

@@ -44,9 +44,19 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_HOST", "127.0.0.1", "Address the feed/web server binds to"),
     Option("COOPWATCH_PORT", 8080, "Port of the feed/web server"),
     Option("COOPWATCH_PUBLIC_URL", "", "Public base URL used in feed links (default: http://HOST:PORT)"),
-    Option("COOPWATCH_CHECK_EVERY_MIN", 30,
-           "Minutes between two checks of one source (fractions allowed; per source: "
-           "check_every_min in a [sources.NAME] table)"),
+    Option("COOPWATCH_CHECK_EVERY_MIN", "",
+           "Check each source at this fixed interval in minutes instead of the adaptive "
+           "schedule (fractions allowed; per source: check_every_min in a [sources.NAME] "
+           "table)"),
+    Option("COOPWATCH_DAILY_REQUESTS", 48,
+           "Adaptive schedule: scheduled checks per source and day, spent in the hours the "
+           "source publishes (an idle check is one conditional request; 48 costs what a "
+           "30-minute interval does; per source: daily_requests in a [sources.NAME] table)"),
+    Option("COOPWATCH_MIN_CHECK_EVERY_MIN", 5,
+           "Adaptive schedule: never check a source more often than every this many minutes"),
+    Option("COOPWATCH_MAX_CHECK_EVERY_MIN", 120,
+           "Adaptive schedule: check a source at least every this many minutes (unless it "
+           "asks for longer with Retry-After or Cache-Control: max-age)"),
     Option("COOPWATCH_CRAWL_TIMEOUT_S", 900, "Seconds after which a crawl child is killed"),
     Option("COOPWATCH_USER_AGENT", "coopwatch/0.1 (+https://github.com/coopwatch/coopwatch)",
            "User-Agent of the spiders: name the project and a contact URL"),

@@ -2,7 +2,11 @@
 
 Scrapy's RetryMiddleware retries at once, which a rate-limiting site answers with another 429.
 Settings: RETRY_TIMES, COOPWATCH_RETRY_AFTER_MAX_S. Stats: coopwatch/http/retry_after,
-coopwatch/errors/rate_limited.
+coopwatch/errors/rate_limited, coopwatch/http/retry_after_s (the longest wait asked for).
+
+Also note what the site says about the next visit, for the monitor's schedule: the longest
+Retry-After (above) and the Cache-Control max-age of the crawl's first page, its discovery
+page (stat coopwatch/http/max_age_s). The run recorder keeps both with the run's stats.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from typing import Self
 
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.extensions.httpcache import parse_cachecontrol
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.statscollectors import StatsCollector
@@ -54,6 +59,8 @@ class RetryAfterMiddleware:
         tries = request.meta.get("retry_after_times", 0)
         header = (response.headers.get(b"Retry-After") or b"").decode("latin-1")
         wait = retry_after_seconds(header)
+        if wait is not None:
+            self.stats.max_value("coopwatch/http/retry_after_s", round(wait))
         if tries >= self.max_tries or wait is None or wait > self.max_wait_s:
             self.stats.inc_value("coopwatch/errors/rate_limited")
             logger.warning("Rate limited on %(url)s (Retry-After %(wait)s), giving up",
@@ -66,3 +73,27 @@ class RetryAfterMiddleware:
         retry = request.replace(dont_filter=True)
         retry.meta["retry_after_times"] = tries + 1
         return retry
+
+
+class CacheHintMiddleware:
+    """Record the max-age the site gives its discovery page (below the HTTP cache, so a 304
+    answer's own header counts, not the cached copy's)."""
+
+    def __init__(self, stats: StatsCollector) -> None:
+        self.stats = stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        assert crawler.stats is not None
+        return cls(crawler.stats)
+
+    def process_response(self, request: Request, response: Response,
+                         spider: Spider | None = None) -> Response:
+        if request.url.endswith("/robots.txt") or \
+                self.stats.get_value("coopwatch/http/max_age_s") is not None:
+            return response
+        directives = parse_cachecontrol(response.headers.get(b"Cache-Control") or b"")
+        max_age = directives.get(b"max-age") or b""
+        if max_age.isdigit():
+            self.stats.set_value("coopwatch/http/max_age_s", int(max_age))
+        return response

@@ -58,6 +58,8 @@ HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 403, 404, 429, 500, 502,
 
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.RetryAfterMiddleware": 560,
+    # Below HttpCacheMiddleware (900): it sees the site's own answer, a 304 included.
+    "crawler.middlewares.CacheHintMiddleware": 950,
 }
 ITEM_PIPELINES = {
     "crawler.pipelines.RequireFields": 100,  # drop, with a reason, items missing url/title/text

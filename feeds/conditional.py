@@ -1,9 +1,10 @@
 """Conditional GET (RFC 9110 §13): decide a 304 from request headers and the feed's validators,
 and the caching headers every feed response carries.
 
-Option: COOPWATCH_CHECK_EVERY_MIN — max-age is half the crawl interval, so a cached copy is at
-most half a crawl behind the archive, and a reader polling at the crawl rate revalidates (a
-cheap 304) rather than re-downloading.
+Options: COOPWATCH_CHECK_EVERY_MIN, or under the adaptive schedule COOPWATCH_MIN_CHECK_EVERY_MIN
+— max-age is half the (shortest) crawl interval, so a cached copy is at most half a crawl
+behind the archive, and a reader polling at the crawl rate revalidates (a cheap 304) rather
+than re-downloading.
 """
 
 from __future__ import annotations
@@ -12,6 +13,10 @@ import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from coopwatch.config import Config
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
 # Stored timestamps (first_seen_at, updated_at) are taken before their transaction commits, so
@@ -68,10 +73,18 @@ def is_not_modified(headers: Mapping[str, str], etag: str,
     return last_modified.replace(microsecond=0) <= since
 
 
-def cache_headers(etag: str, last_modified: datetime | None, check_every_min: int,
+def shortest_check_min(cfg: Config) -> float:
+    """Minutes between two checks at the busiest: the fixed interval, when one is set."""
+    fixed = cfg["COOPWATCH_CHECK_EVERY_MIN"]
+    return cfg.get_float("COOPWATCH_CHECK_EVERY_MIN" if fixed not in ("", None)
+                         else "COOPWATCH_MIN_CHECK_EVERY_MIN")
+
+
+def cache_headers(etag: str, last_modified: datetime | None, check_every_min: float,
                   now: datetime | None = None) -> dict[str, str]:
     """ETag, Cache-Control and, once settled, Last-Modified."""
-    headers = {"ETag": etag, "Cache-Control": f"public, max-age={check_every_min * 60 // 2}"}
+    max_age = int(check_every_min * 60 // 2)
+    headers = {"ETag": etag, "Cache-Control": f"public, max-age={max_age}"}
     if (date := settled(last_modified, now)) is not None:
         headers["Last-Modified"] = http_date(date)
     return headers

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from coopwatch.config import Config
 from feeds.build import RenderedFeeds, build_feed, validators_for
-from feeds.conditional import cache_headers, is_not_modified
+from feeds.conditional import cache_headers, is_not_modified, shortest_check_min
 from feeds.queries import FeedState, read_feed_state
 from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed
 from storage.models import Item
@@ -79,7 +79,7 @@ async def feed(request: Request, name: str, ext: str, q: str | None = None,
     state = await _feed_state(request.app.state.engine, spec)
     validators = validators_for(state, spec, fmt, url)
     headers = cache_headers(validators.etag, validators.last_modified,
-                            cfg.get_int("COOPWATCH_CHECK_EVERY_MIN"))
+                            shortest_check_min(cfg))
     if is_not_modified(request.headers, validators.etag, validators.last_modified):
         return Response(status_code=304, headers=headers)
     rendered: RenderedFeeds = request.app.state.rendered

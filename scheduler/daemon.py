@@ -11,7 +11,9 @@ SIGTERM / SIGINT: stop scheduling, give a running crawl COOPWATCH_SHUTDOWN_GRACE
 then kill it and record its run as abandoned; stop the feed server; exit 0. Every item and its
 alert rows are one transaction, so nothing is half-written whenever the crawl stops.
 Settings: COOPWATCH_CHECK_SOURCES, COOPWATCH_CHECK_EVERY_MIN (per source: check_every_min in a
-[sources.NAME] table), COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,
+[sources.NAME] table) or the adaptive schedule's COOPWATCH_DAILY_REQUESTS,
+COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
+COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,
 COOPWATCH_DATA_DIR.
 """
 
@@ -25,14 +27,16 @@ import signal
 import time
 from datetime import UTC, datetime
 
+from apscheduler.events import EVENT_JOB_EXECUTED, JobExecutionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.jobstores.memory import MemoryJobStore
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from coopwatch.config import Config, ConfigError
-from scheduler import jobs
+from coopwatch.config import Config
+from scheduler import jobs, schedule
+from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
 
@@ -45,26 +49,23 @@ JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISF
 KILL_WAIT_S = 15
 
 
-def check_every_s(cfg: Config, source: str) -> float:
-    minutes = cfg.table("sources").get(source, {}).get("check_every_min")
-    if minutes is None:
-        minutes = cfg.get_float("COOPWATCH_CHECK_EVERY_MIN")
-    try:
-        seconds = float(minutes) * 60
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"[sources.{source}] check_every_min must be a number") from err
-    if seconds <= 0:
-        raise ConfigError(f"the check interval of {source} must be more than 0 minutes")
-    return seconds
-
-
 def wanted_jobs(cfg: Config) -> dict[str, dict[str, object]]:
-    """Job id -> add_job arguments, one job per configured source."""
+    """Job id -> add_job arguments, one job per configured source.
+
+    Under the adaptive schedule the job's interval is the budget's average one: it only
+    applies when a check ends without a plan (the job failed); otherwise the check's plan
+    moves the job's next run time (reschedule_after_check)."""
     out: dict[str, dict[str, object]] = {}
     for source in cfg.get_list("COOPWATCH_CHECK_SOURCES"):
-        every_s, jitter_s = check_every_s(cfg, source), cfg.get_float("COOPWATCH_JITTER_S")
+        fixed_s, jitter_s = schedule.fixed_every_s(cfg, source), cfg.get_float("COOPWATCH_JITTER_S")
+        adaptive: dict[str, object] = {}
+        if fixed_s is None:
+            spend = schedule.budget(cfg, source)
+            adaptive = {"daily": spend.daily_checks, "min_s": spend.min_interval.total_seconds(),
+                        "max_s": spend.max_interval.total_seconds()}
+        every_s = fixed_s or 86400 / float(adaptive["daily"])  # type: ignore[arg-type]
         spec = {"func": "scheduler.jobs:check_source", "args": [source], "every_s": every_s,
-                "jitter_s": jitter_s}
+                "jitter_s": jitter_s} | ({"adaptive": adaptive} if adaptive else {})
         digest = hashlib.sha256(json.dumps(spec, sort_keys=True).encode()).hexdigest()[:12]
         out[f"check-{source}-{digest}"] = {
             "func": "scheduler.jobs:check_source", "args": [source], "name": f"check {source}",
@@ -84,6 +85,22 @@ def sync_jobs(scheduler: AsyncIOScheduler, cfg: Config) -> tuple[list[str], list
         scheduler.add_job(id=job_id, jobstore="default", next_run_time=datetime.now(UTC),
                           **wanted[job_id])  # type: ignore[arg-type]
     return added, removed
+
+
+def reschedule_after_check(scheduler: AsyncIOScheduler, event: JobExecutionEvent,
+                           db_url: str) -> None:
+    """After a check: move the job to the check's planned time (adaptive schedule) and record
+    the job's next run and why for `coopwatch sources` and the sources page."""
+    if event.jobstore != "default" or not isinstance(event.retval, dict):
+        return
+    planned = event.retval.get("next_check")
+    job = scheduler.get_job(event.job_id, jobstore="default")
+    if not isinstance(planned, dict) or job is None:
+        return
+    if planned.get("adaptive"):
+        job = scheduler.modify_job(event.job_id, "default", next_run_time=planned["at"])
+    with session_scope(db_url) as session:
+        schedule.record(session, job.args[0], job.next_run_time, str(planned["why"]))
 
 
 def make_scheduler(cfg: Config) -> AsyncIOScheduler:
@@ -142,10 +159,16 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     retry_s = max(1.0, min(cfg.get_float("COOPWATCH_ALERT_RETRY_S"), 60.0))
     scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
                       id="deliver-alerts", jobstore="memory", next_run_time=datetime.now(UTC))
+    scheduler.add_listener(lambda event: reschedule_after_check(scheduler, event, db_url),
+                           EVENT_JOB_EXECUTED)
     scheduler.resume()
-    for job in scheduler.get_jobs(jobstore="default"):
-        logger.info("Scheduled %(job)s (%(trigger)s), next run %(next)s",
-                    {"job": job.id, "trigger": job.trigger, "next": job.next_run_time})
+    with session_scope(db_url) as session:
+        for job in scheduler.get_jobs(jobstore="default"):
+            logger.info("Scheduled %(job)s (%(trigger)s), next run %(next)s",
+                        {"job": job.id, "trigger": job.trigger, "next": job.next_run_time})
+            schedule.record(session, job.args[0], job.next_run_time,
+                            "first check after start" if job.id in added else
+                            "planned before the monitor restarted")
     logger.info("Monitor started: %(added)s job(s) added, %(removed)s removed; alert delivery "
                 "every %(retry)g s", {"added": len(added), "removed": len(removed),
                                       "retry": retry_s})

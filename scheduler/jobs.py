@@ -2,7 +2,7 @@
 reference to the function and its arguments, never an object):
 
     check_source(name)  crawl in a child (it stores items + alert rows) → judge health →
-                        deliver due alerts
+                        deliver due alerts → plan the next check (scheduler.schedule)
     deliver_alerts()    one delivery pass (retries come due between crawls)
 
 Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (the monitor is
@@ -24,6 +24,7 @@ from sqlalchemy import select
 
 from coopwatch.config import Config, load_config
 from crawler.child import crawl_in_child
+from scheduler import schedule
 from scheduler.alerts import DeliveryReport, deliver_pending
 from storage.db import session_scope, utcnow
 from storage.health import evaluate
@@ -67,10 +68,21 @@ def check_source(name: str) -> dict[str, Any]:
            "new": summary.get("new", 0), "reason": summary.get("reason") or ""}
     if summary.get("status") == "busy":  # a CLI crawl holds the lock: it will do the work
         logger.info("Skipped %(source)s: %(reason)s", log)
-        return summary
-    logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s", log)
-    after_crawl(name, summary, cfg)
-    return summary
+    else:
+        logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s",
+                    log)
+        after_crawl(name, summary, cfg)
+    return summary | {"next_check": next_check(name, cfg)}
+
+
+def next_check(source: str, cfg: Config) -> dict[str, Any]:
+    """The plan after a check, for the daemon to apply: {"at", "why", "adaptive"}."""
+    now = utcnow()
+    with session_scope(cfg.database_url) as session:
+        plan = schedule.plan(session, cfg, source, now)
+    adaptive = schedule.fixed_every_s(cfg, source) is None
+    return {"at": schedule.with_jitter(plan.at, cfg) if adaptive else plan.at, "why": plan.why,
+            "adaptive": adaptive}
 
 
 def after_crawl(source: str, summary: dict[str, Any], cfg: Config | None = None) -> None:

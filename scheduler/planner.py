@@ -160,14 +160,17 @@ def next_check(now: datetime, rates: Rates, budget: Budget,
 
 
 def _why(now: datetime, rates: Rates, budget: Budget) -> str:
-    every = _duration(_HOUR / rates.at(now))
+    every = duration_text(_HOUR / rates.at(now))
     if rates.items == 0:
         return f"no history yet: every {every}"
     mean = budget.daily_checks / 24
     return f"{'busy' if rates.at(now) > mean else 'quiet'} hours: every {every}"
 
 
-def _duration(span: timedelta) -> str:
+def duration_text(span: timedelta) -> str:
+    """"12 min", "1.5 h", "2 h" (seconds only for the test-sized intervals under a minute)."""
+    if span < timedelta(minutes=1):
+        return f"{span.total_seconds():.3g} s"
     minutes = round(span.total_seconds() / 60)
     if minutes >= 120 and minutes % 60 == 0:
         return f"{minutes // 60} h"

@@ -28,6 +28,9 @@ class Source(Base):
     error_streak: Mapped[int] = mapped_column(default=0)
     last_new_item_at: Mapped[datetime | None]
     primed_at: Mapped[datetime | None]  # set by the first completed crawl (no alerts before)
+    # The monitor's plan, for `coopwatch sources` and the sources page: when and why.
+    next_check_at: Mapped[datetime | None]
+    next_check_why: Mapped[str | None] = mapped_column(String(200))
 
 
 class Story(Base):

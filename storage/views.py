@@ -113,4 +113,5 @@ def source_json(session: Session, src: Source) -> dict[str, Any]:
             "last_error_at": iso(src.last_error_at), "last_error": src.last_error,
             "error_streak": src.error_streak, "last_new_item": iso(src.last_new_item_at),
             "primed": iso(src.primed_at),
+            "next_check": iso(src.next_check_at), "next_check_why": src.next_check_why,
             "not_modified_ratio": round(not_modified / requests, 3) if requests else None}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -10,10 +11,17 @@ from feed_helpers import BASE, parse_valid
 from sqlalchemy.orm import Session
 
 import feeds.routes
-from coopwatch.config import Config
+from coopwatch.config import Config, load_config
 from feeds import build
 from feeds.build import RenderedFeeds
-from feeds.conditional import SETTLED_S, cache_headers, etag_matches, http_date, is_not_modified
+from feeds.conditional import (
+    SETTLED_S,
+    cache_headers,
+    etag_matches,
+    http_date,
+    is_not_modified,
+    shortest_check_min,
+)
 from feeds.spec import FeedSpec, Format
 from storage.article import Article, Level, Relevance
 from storage.db import session_scope
@@ -82,7 +90,9 @@ def test_etag_and_if_modified_since_give_304_until_a_crawl_stores_an_item(
     first = client.get("/feeds/all.atom")
     assert first.status_code == 200
     etag, modified = first.headers["etag"], first.headers["last-modified"]
-    assert first.headers["cache-control"] == "public, max-age=900"  # half of 30 min
+    # half the shortest check interval: COOPWATCH_MIN_CHECK_EVERY_MIN (5) under the adaptive
+    # schedule, which checks that often in a source's busy hours
+    assert first.headers["cache-control"] == "public, max-age=150"
     assert first.headers["content-type"] == "application/atom+xml; charset=utf-8"
 
     # A 304 must not render the feed: that is the point of computing the ETag cheaply.
@@ -168,3 +178,11 @@ def test_memory_of_rendered_feeds_is_bounded_and_keeps_the_recent() -> None:
     rendered.put('"c"', b"C")
     assert rendered.get('"b"') is None
     assert (rendered.get('"a"'), rendered.get('"c"')) == (b"A", b"C")
+
+
+def test_max_age_follows_a_fixed_interval_when_one_is_set(tmp_path: Path) -> None:
+    fixed = load_config({"COOPWATCH_DATA_DIR": str(tmp_path), "COOPWATCH_CHECK_EVERY_MIN": "30"})
+    assert cache_headers(ETAG, None, shortest_check_min(fixed))["Cache-Control"] == \
+        "public, max-age=900"
+    adaptive = load_config({"COOPWATCH_DATA_DIR": str(tmp_path)})
+    assert shortest_check_min(adaptive) == 5

@@ -1,0 +1,128 @@
+"""The monitor's schedule per source: a fixed interval, or the adaptive plan of
+scheduler.planner fed from the archive.
+
+Fixed when COOPWATCH_CHECK_EVERY_MIN (or check_every_min in [sources.NAME]) is set; adaptive
+otherwise, with COOPWATCH_DAILY_REQUESTS (or daily_requests in [sources.NAME]) checks a day
+between COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN.
+
+What the adaptive plan learns from. When an item *appears on the listing* is what a poller has
+to catch, so the first-seen time of an item found by a scheduled or on-demand check after the
+source was primed is the best witness: it includes any lag between the date an item carries
+and the moment the site lists it. It is late by up to one check interval, so it is placed
+midway between the check that found it and the completed check before (planner.observed_at).
+The first-seen time of a backfilled or seeded item is only the moment of the backfill, so for
+those the item's own publication time is used — when it has a time of day: a date alone
+(stored as midnight UTC) says nothing about the hour and is left out.
+"""
+
+from __future__ import annotations
+
+import bisect
+import random
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from coopwatch.config import Config, ConfigError
+from crawler.sources import SOURCES
+from scheduler import planner
+from storage.models import CrawlRun, Item, Source
+
+COMPLETED = ("ok", "errors")
+
+
+def fixed_every_s(cfg: Config, source: str) -> float | None:
+    """The fixed interval of a source in seconds, or None under the adaptive schedule."""
+    minutes = cfg.table("sources").get(source, {}).get("check_every_min")
+    if minutes is None:
+        minutes = cfg["COOPWATCH_CHECK_EVERY_MIN"]
+        if minutes in ("", None):
+            return None
+        minutes = cfg.get_float("COOPWATCH_CHECK_EVERY_MIN")
+    try:
+        seconds = float(minutes) * 60
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"[sources.{source}] check_every_min must be a number") from err
+    if seconds <= 0:
+        raise ConfigError(f"the check interval of {source} must be more than 0 minutes")
+    return seconds
+
+
+def budget(cfg: Config, source: str) -> planner.Budget:
+    daily = cfg.table("sources").get(source, {}).get("daily_requests")
+    try:
+        daily = float(daily) if daily is not None else cfg.get_float("COOPWATCH_DAILY_REQUESTS")
+        return planner.Budget(daily,
+                              timedelta(minutes=cfg.get_float("COOPWATCH_MIN_CHECK_EVERY_MIN")),
+                              timedelta(minutes=cfg.get_float("COOPWATCH_MAX_CHECK_EVERY_MIN")))
+    except (TypeError, ValueError) as err:
+        raise ConfigError(f"the adaptive schedule of {source}: {err} (COOPWATCH_DAILY_REQUESTS, "
+                          "COOPWATCH_MIN_CHECK_EVERY_MIN, COOPWATCH_MAX_CHECK_EVERY_MIN)") from err
+
+
+def timezone_of(source: str) -> ZoneInfo:
+    known = SOURCES.get(source)
+    return ZoneInfo(known.timezone) if known else ZoneInfo("UTC")
+
+
+def appearances(session: Session, source: str, now: datetime) -> list[datetime]:
+    """When the source's items of the last planner.HISTORY_DAYS appeared (see the module)."""
+    since = now - timedelta(days=planner.HISTORY_DAYS)
+    primed = session.scalar(select(Source.primed_at).where(Source.name == source))
+    starts = list(session.scalars(select(CrawlRun.started_at).where(
+        CrawlRun.source == source, CrawlRun.started_at >= since - timedelta(days=1),
+        CrawlRun.status.in_(COMPLETED), CrawlRun.dry_run.is_(False)).order_by(
+        CrawlRun.started_at)))
+    rows = session.execute(select(Item.first_seen_at, Item.published_at, Item.origin).where(
+        Item.source == source, or_(Item.first_seen_at >= since, Item.published_at >= since)))
+    out = []
+    for first_seen, published, origin in rows:
+        if origin != "seed" and primed is not None and first_seen > primed:
+            found_by = bisect.bisect_right(starts, first_seen) - 1
+            previous = starts[found_by - 1] if found_by >= 1 else None
+            out.append(planner.observed_at(first_seen, previous))
+        elif published is not None and published.astimezone(UTC).time() != datetime.min.time():
+            out.append(published)
+    return out
+
+
+def site_hints(session: Session, source: str) -> list[tuple[datetime, str]]:
+    """Retry-After and Cache-Control: max-age of the last finished crawl, as not-before times."""
+    run = session.scalar(select(CrawlRun).where(
+        CrawlRun.source == source, CrawlRun.finished_at.is_not(None),
+        CrawlRun.dry_run.is_(False)).order_by(CrawlRun.id.desc()))
+    if run is None or run.finished_at is None:
+        return []
+    hints = []
+    if wait := run.stats.get("coopwatch/http/retry_after_s"):
+        hints.append((run.finished_at + timedelta(seconds=wait),
+                      f"Retry-After: the site asked to wait {wait} s"))
+    if max_age := run.stats.get("coopwatch/http/max_age_s"):
+        hints.append((run.started_at + timedelta(seconds=max_age),
+                      f"Cache-Control: max-age={max_age} on its listing"))
+    return hints
+
+
+def plan(session: Session, cfg: Config, source: str, now: datetime) -> planner.Plan:
+    """The next check of `source` after one made at `now`, before jitter."""
+    every = fixed_every_s(cfg, source)
+    if every is not None:
+        return planner.Plan(now + timedelta(seconds=every),
+                            f"fixed: every {planner.duration_text(timedelta(seconds=every))}")
+    spend = budget(cfg, source)
+    rates = planner.learn(appearances(session, source, now), timezone_of(source), now, spend)
+    return planner.next_check(now, rates, spend, site_hints(session, source))
+
+
+def with_jitter(at: datetime, cfg: Config, rng: random.Random | None = None) -> datetime:
+    """Up to COOPWATCH_JITTER_S later, so monitors started together do not poll in step."""
+    jitter = cfg.get_float("COOPWATCH_JITTER_S")
+    return at + timedelta(seconds=(rng or random).uniform(0, jitter)) if jitter > 0 else at
+
+
+def record(session: Session, source: str, at: datetime | None, why: str) -> None:
+    src = session.get(Source, source)
+    if src is not None:
+        src.next_check_at, src.next_check_why = at, why[:200]
