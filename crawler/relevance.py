@@ -90,12 +90,17 @@ class Rules:
     pair_weight: float
     pair_in_lead: float
     pair_gap: re.Pattern[str]
+    pair_subject_weight: float
+    pair_subject_after: re.Pattern[str] | None  # the pair's second unit, then an act verb
+    pair_not_subject: frozenset[str]  # a word right before the pair making it an object
+    name_gap_words: frozenset[str]
     list_min_items: int
     list_long_items: int
     list_max_item_words: int
     inclusion: re.Pattern[str] | None
     inclusion_words: int
     intro_words: frozenset[str]
+    clause_words: frozenset[str]
     lead_min_words: int
     neighbour_sentences: int
     sentence_reach_chars: int
@@ -165,6 +170,11 @@ def _merge(defaults: Mapping[str, Any], user: Mapping[str, Any], path: str) -> d
 
 
 _HYPHENS = "\\-\u2010\u2011\u2012\u2013\u2014"
+_ARABIC_CLITICS = "[\u0648\u0641\u0628\u0643\u0644]"  # و ف ب ك ل: and, so, with, as, for
+
+
+def _is_arabic(ch: str) -> bool:
+    return "\u0600" <= ch <= "\u06ff"
 
 
 def phrase_regex(phrase: str) -> str:
@@ -181,7 +191,8 @@ def phrase_regex(phrase: str) -> str:
             out.append(f"[\\s{_HYPHENS}]+")
         else:
             star = part.endswith("*")
-            esc = re.escape(part.rstrip("*")).replace("'", "['’]").replace("’", "['’]")
+            # one pass: "’" inside the class written for "'" must not be replaced again
+            esc = re.sub("['’]", "['’]", re.escape(part.rstrip("*")))
             out.append(esc + (r"\w*" if star else ""))
     tail = r"(?!\w)" if re.search(r"[\w*]$", phrase) else ""
     return "".join(out) + tail
@@ -254,7 +265,13 @@ def _build(table: dict[str, Any]) -> Rules:
         + "|".join(phrase_regex(a) for a in sorted({a.strip() for a in aliases[org] if a.strip()},
                                                    key=len, reverse=True))
         + ")" for org in ORGS)
-    alias_re = re.compile(rf"(?<!\w)(?:{by_org})", re.IGNORECASE)
+    # Arabic writes "and", "with", "for", "the" onto the next word ("والإنتربول"): before a name
+    # in Arabic script, up to two of those one-letter clitics may stand; the name starts after.
+    arabic_firsts = sorted({a.strip()[0] for org in ORGS for a in aliases[org]
+                            if a.strip() and _is_arabic(a.strip()[0])})
+    clitic = (rf"(?:{_ARABIC_CLITICS}{{1,2}}(?=[{''.join(arabic_firsts)}]))?"
+              if arabic_firsts else "")
+    alias_re = re.compile(rf"(?<!\w){clitic}(?:{by_org})", re.IGNORECASE)
     not_actor_src = _alternation(table["not_actor"])
     not_actor = (re.compile(rf"(?:['’]s)?[\s{_HYPHENS}]+(?:{not_actor_src})", re.IGNORECASE)
                  if not_actor_src else None)
@@ -279,9 +296,27 @@ def _build(table: dict[str, Any]) -> Rules:
             in_long_list=float(g["in_long_list"]), after_inclusion=float(g["after_inclusion"]),
         ))
     pair, lists, text = table["pair"], table["lists"], table["text"]
-    unit = rf"(?:\s*[^\W\d_][\w'’.{_HYPHENS}]*){{0,{int(pair['max_unit_words'])}}}?"
+    n_unit = int(pair["max_unit_words"])
+    # the first name's unit: "OSCE Centre in Bishkek", "OSCE's Action against Terrorism Unit"
+    unit = rf"(?:['’]s\b)?(?:\s*[^\W\d_][\w'’.{_HYPHENS}]*){{0,{n_unit}}}?"
+    articles = _alternation(pair["articles"])
+    article = rf"(?:(?:{articles})\s*)?" if articles else ""
+    # No word boundary after the conjunction: Arabic writes "and" onto the name ("ومنظمة").
+    conj = "|".join(re.escape(c) + ("" if _is_arabic(c[-1]) else r"(?!\w)")
+                    for c in sorted({c.strip() for c in pair["conjunctions"] if c.strip()},
+                                    key=len, reverse=True))
     pair_gap = re.compile(
-        rf"{unit}\s*(?:,?\s*and(?:\s+the)?|&|[/{_HYPHENS}])\s*(?:the\s+)?", re.IGNORECASE)
+        rf"{unit}\s*(?:,?\s*(?<!\w)(?:{conj or 'and'})|&|[/{_HYPHENS}])\s*{article}",
+        re.IGNORECASE)
+    acts = _alternation(pair["subject_verbs"])
+    helpers = _alternation(pair["subject_helpers"])
+    # After the second name: its unit (capitalised words, "of", "the" …), helpers ("have",
+    # "jointly"), then the verb. Case matters for the unit, so the flag is scoped.
+    name_word = rf"[A-ZÀ-ÖØ-Þ][\w'’.{_HYPHENS}]*|(?i:of|the|for|on|in)\b"
+    helper = rf"(?:\s+(?i:{helpers})){{0,2}}" if helpers else ""
+    subject_after = re.compile(
+        rf"(?:['’]s\b)?(?:\s+(?:{name_word})){{0,{n_unit}}}{helper}\s+(?P<verb>(?i:{acts}))"
+    ) if acts else None
     return Rules(
         primary_score=float(table["primary_score"]),
         secondary_score=float(table["secondary_score"]),
@@ -290,11 +325,15 @@ def _build(table: dict[str, Any]) -> Rules:
         aliases=alias_re, not_actor=not_actor, ignore=_compile(table["ignore"], "ignore"),
         sources=MappingProxyType({k.lower(): v for k, v in table["sources"].items()}),
         pair_weight=float(pair["weight"]), pair_in_lead=float(pair["in_lead"]), pair_gap=pair_gap,
+        pair_subject_weight=float(pair["subject_weight"]), pair_subject_after=subject_after,
+        pair_not_subject=frozenset(w.lower() for w in pair["not_subject_after"]),
+        name_gap_words=frozenset(w.lower() for w in table["name_gap_words"]),
         list_min_items=int(lists["min_items"]), list_long_items=int(lists["long_items"]),
         list_max_item_words=int(lists["max_item_words"]),
         inclusion=_compile(lists["inclusion"], "lists.inclusion"),
         inclusion_words=int(lists["inclusion_words"]),
         intro_words=frozenset(w.lower() for w in lists["intro_words"]),
+        clause_words=frozenset(w.lower() for w in lists["clause_words"]),
         lead_min_words=int(text["lead_min_words"]),
         neighbour_sentences=int(text["neighbour_sentences"]),
         sentence_reach_chars=max(50, int(text["sentence_reach_chars"])),
@@ -533,8 +572,6 @@ class _Contribution:
 _SEP = re.compile(r"\s*[,;]\s*(?:(?:and|or)\s+)?|\s+(?:and|or|as\s+well\s+as)\s+", re.IGNORECASE)
 _CLAUSE_PUNCT = re.compile(r"[,;:()\[\]]")
 _POSSESSIVE = re.compile(r"^['’]s\b")
-_NAME_GAP_WORDS = frozenset({"the", "of", "and", "for", "on", "in", "de", "du", "at", "its",
-                             "their"})
 
 
 @dataclass
@@ -592,14 +629,14 @@ def _list_context(unit: _Unit, hit: _Hit, rules: Rules) -> _ListCtx:
     lo = hi = i
     if short_own or _count_words(text[segs[i][0]:hs]) <= limit:
         j = i - 1
-        while j >= first_allowed:
+        while j >= first_allowed and not _opens_clause(text, segs[lo], rules):
             lo = j
             if words[j] > limit:
                 break  # the first item, with its lead-in ("Guest speakers included experts …")
             j -= 1
     if short_own or _count_words(text[he:segs[i][1]]) <= limit:
         j = i + 1
-        while j < len(segs):
+        while j < len(segs) and not _opens_clause(text, segs[j], rules):
             hi = j
             if words[j] > limit:
                 break  # the last item, with the predicate ("… INTERPOL delivered talks")
@@ -628,15 +665,24 @@ def _list_context(unit: _Unit, hit: _Hit, rules: Rules) -> _ListCtx:
     return ctx
 
 
-def _gap_ok(gap: str, window: int, names_only: bool) -> bool:
+def _opens_clause(text: str, seg: tuple[int, int], rules: Rules) -> bool:
+    """Does this comma-separated piece open a clause ("…, which was organised by …")? Such a
+    piece may lead into a list but is never a later item of one."""
+    first = _WORD.match(text, seg[0])
+    return first is not None and first.group().lower() in rules.clause_words
+
+
+def _gap_ok(gap: str, window: int, names_only: frozenset[str] | None) -> bool:
+    """Is the gap between a phrase and a name short and within one clause? With names_only
+    (the words allowed besides names), only names and those words may stand in it."""
     gap = _POSSESSIVE.sub("", gap.strip())
     if _CLAUSE_PUNCT.search(gap):
         return False  # another clause: the phrase is about something else
     words = _WORD.findall(gap)
     if len(words) > window:
         return False
-    return not names_only or all(w[0].isupper() or w[0].isdigit()
-                                 or w.lower() in _NAME_GAP_WORDS for w in words)
+    return names_only is None or all(w[0].isupper() or w[0].isdigit()
+                                     or w.lower() in names_only for w in words)
 
 
 def _gap_before(unit: _Unit, ce: int, cs: int, ts: int, ctx: _ListCtx) -> str:
@@ -653,23 +699,31 @@ def _gap_after(unit: _Unit, te: int, cs: int, ce: int, ctx: _ListCtx) -> str:
 
 
 def _related(unit: _Unit, g: CueGroup, span: tuple[int, int], target: _Hit, ctx: _ListCtx,
-             partner: str) -> bool:
+             partner: str, partner_implicit: bool, rules: Rules) -> bool:
     cs, ce = span
     ts, te = unit.rel(target)
+    names_only = rules.name_gap_words if g.names_only_gap else None
     if ce <= ts:
         if g.place == "after":
             return False
-        return _gap_ok(_gap_before(unit, ce, cs, ts, ctx), g.window, g.names_only_gap)
+        if not _gap_ok(_gap_before(unit, ce, cs, ts, ctx), g.window, names_only):
+            return False
+        # "in co-operation with the OSCE Centre" ties the name to the sentence's subject. In
+        # the OSCE's or INTERPOL's own item the publisher is that subject; in anyone else's
+        # the partner must be named before the phrase ("organised by the OSCE Unit in
+        # co-operation with the OSCE Centre" is not INTERPOL working with the OSCE).
+        return g.place != "link" or partner_implicit or any(
+            h.org == partner and unit.rel(h)[1] <= cs for h in unit.hits)
     if cs >= te:
         if g.place == "before":
             return False
-        if not _gap_ok(_gap_after(unit, te, cs, ce, ctx), g.window, g.names_only_gap):
+        if not _gap_ok(_gap_after(unit, te, cs, ce, ctx), g.window, names_only):
             return False
         if g.place != "link":
             return True
         # "INTERPOL NCB with the support of the OSCE Centre": the phrase must lead to the partner.
         return any(h.org == partner and unit.rel(h)[0] >= ce
-                   and _gap_ok(unit.masked[ce:unit.rel(h)[0]], g.window, False)
+                   and _gap_ok(unit.masked[ce:unit.rel(h)[0]], g.window, None)
                    for h in unit.hits)
     return False
 
@@ -726,7 +780,7 @@ def _score_anchor(unit: _Unit, anchor: _Hit, partner: str, partner_implicit: boo
         for span in _cue_spans(unit, g, rules):
             for target in targets:
                 ctx = ctx_anchor if target is anchor else _list_context(unit, target, rules)
-                if not _related(unit, g, span, target, ctx, partner):
+                if not _related(unit, g, span, target, ctx, partner, partner_implicit, rules):
                     continue
                 factor, detail = _context_factor(unit, ctx, rules, g.in_lead, g.in_list,
                                                  g.in_long_list, g.after_inclusion)
@@ -742,24 +796,44 @@ def _score_anchor(unit: _Unit, anchor: _Hit, partner: str, partner_implicit: boo
         if rival is None or contribution.weight > rival.weight:
             by_kind[g.kind] = contribution
     contributions = list(by_kind.values())
-    total = sum(c.weight for c in contributions)
     if not ctx_anchor.is_list:
-        for other in unit.hits:
-            if other.org == anchor.org or not other.actor:
-                continue
-            first, second = sorted((anchor, other), key=lambda h: h.start)
-            gap = unit.text[first.end - unit.start:second.start - unit.start]
-            if rules.pair_gap.fullmatch(gap) and not _list_context(unit, other, rules).is_list:
-                factor = rules.pair_in_lead if (unit.headline or unit.lead) else 1.0
-                value = rules.pair_weight * factor
-                total += value
-                contributions.append(_Contribution(
-                    "pair", unit.field, first.start, second.end,
-                    unit.text[first.start - unit.start:second.end - unit.start], value,
-                    f"×{factor:g} in the {'headline' if unit.headline else 'lead'}"
-                    if factor != 1.0 else ""))
-                break
-    return total, contributions
+        contributions += _pair(unit, anchor, rules)
+    return sum(c.weight for c in contributions), contributions
+
+
+_ARTICLES = frozenset({"the", "la", "le", "les", "l", "el", "los", "las"})
+
+
+def _pair(unit: _Unit, anchor: _Hit, rules: Rules) -> list[_Contribution]:
+    """The two names joined ("OSCE and INTERPOL"), and, when the pair is the subject of an act
+    ("the OSCE's Unit and the INTERPOL Secretariat performed the evaluation"), a joint act."""
+    for other in unit.hits:
+        if other.org == anchor.org or not other.actor:
+            continue
+        first, second = sorted((anchor, other), key=lambda h: h.start)
+        gap = unit.text[first.end - unit.start:second.start - unit.start]
+        if not rules.pair_gap.fullmatch(gap) or _list_context(unit, other, rules).is_list:
+            continue
+        factor = rules.pair_in_lead if (unit.headline or unit.lead) else 1.0
+        found = [_Contribution(
+            "pair", unit.field, first.start, second.end,
+            unit.text[first.start - unit.start:second.end - unit.start],
+            rules.pair_weight * factor,
+            f"×{factor:g} in the {'headline' if unit.headline else 'lead'}"
+            if factor != 1.0 else "")]
+        act = rules.pair_subject_after.match(unit.masked, second.end - unit.start) \
+            if rules.pair_subject_after is not None and rules.pair_subject_weight else None
+        before = [w.lower() for w in _WORD.findall(unit.masked, 0, first.start - unit.start)]
+        while before and before[-1] in _ARTICLES:
+            before.pop()
+        if act and not (before and before[-1] in rules.pair_not_subject):
+            vs, ve = act.span("verb")
+            found.append(_Contribution(
+                "pair:subject", unit.field, unit.start + vs, unit.start + ve,
+                unit.text[vs:ve], rules.pair_subject_weight,
+                "the two organisations are the subject of one act"))
+        return found
+    return []
 
 
 # --------------------------------------------------------------------------- classify
@@ -772,7 +846,7 @@ def _find_hits(text: str, field_name: str, rules: Rules) -> list[_Hit]:
     hits: list[_Hit] = []
     for m in islice(rules.aliases.finditer(text), rules.max_hits):
         org = m.lastgroup or ""
-        start, end = m.span()
+        start, end = m.span(org)  # an Arabic clitic before the name is not the name
         prev = hits[-1] if hits else None
         # "ICPO-INTERPOL", "… in Europe (OSCE)": one name, not two
         if prev and prev.org == org and _SAME_NAME_GAP.fullmatch(text, prev.end, start):
@@ -892,8 +966,8 @@ def _read_fields(title: Any, subtitle: Any, body: Any,
     if _non_latin_share(texts.values()) > 0.5:
         notes.append(_Contribution(
             "note:script", "body", 0, 0, "", 0.0,
-            "most letters are not Latin script: names and cue phrases are English, so little "
-            "can match"))
+            "most letters are not Latin script: names and cue phrases are English, French, "
+            "Spanish and a few Arabic ones, so little else can match"))
     return texts, notes
 
 

@@ -348,10 +348,20 @@ def test_html_is_cleaned() -> None:
 
 
 def test_arabic_text() -> None:
-    result = classify("الإنتربول ومنظمة الأمن", "وقعت المنظمتان خطة عمل مشتركة في فيينا.",
-                      source="osce")
-    assert result.level == Level.NONE
+    # INTERPOL also publishes in Arabic: its names, "and" written onto the next word, and a
+    # few cue phrases are known (issue 15)
+    body = "وقع الإنتربول ومنظمة الأمن والتعاون في أوروبا خطة عمل مشتركة في فيينا."
+    result = classify("", body, source="third_party")
+    assert result.level == Level.PRIMARY, result.reasons[-1]
     assert any(r["rule"] == "note:script" for r in result.reasons)
+    names = [body[r["start"]:r["end"]] for r in result.reasons if r["rule"].startswith("alias")]
+    assert names == ["منظمة الأمن والتعاون في أوروبا", "الإنتربول"]  # the "و" is not the name
+    # a headline naming INTERPOL in an OSCE item, and nothing more: secondary, as in English
+    assert level("الإنتربول يطلق قاعدة بيانات جديدة", "", "osce") == Level.SECONDARY
+    # a script with no names known: only the note
+    cyrillic = classify("ОБСЕ и Интерпол", "Организации подписали план.", source="osce")
+    assert cyrillic.level == Level.NONE
+    assert any(r["rule"] == "note:script" for r in cyrillic.reasons)
 
 
 def test_mixed_scripts() -> None:
