@@ -271,7 +271,13 @@ def _build(table: dict[str, Any]) -> Rules:
                             if a.strip() and _is_arabic(a.strip()[0])})
     clitic = (rf"(?:{_ARABIC_CLITICS}{{1,2}}(?=[{''.join(arabic_firsts)}]))?"
               if arabic_firsts else "")
-    alias_re = re.compile(rf"(?<!\w){clitic}(?:{by_org})", re.IGNORECASE)
+    # A lookahead of the names' first letters (and the clitics') skips the other word starts
+    # before any branch is tried: the scan of a body costs what it did with English names only.
+    firsts = {a.strip()[0] for org in ORGS for a in aliases[org] if a.strip()}
+    if arabic_firsts:
+        firsts |= set(_ARABIC_CLITICS.strip("[]"))
+    alias_re = re.compile(
+        rf"(?<!\w)(?=[{re.escape(''.join(sorted(firsts)))}]){clitic}(?:{by_org})", re.IGNORECASE)
     not_actor_src = _alternation(table["not_actor"])
     not_actor = (re.compile(rf"(?:['’]s)?[\s{_HYPHENS}]+(?:{not_actor_src})", re.IGNORECASE)
                  if not_actor_src else None)
