@@ -93,6 +93,7 @@ class Rules:
     pair_subject_weight: float
     pair_subject_after: re.Pattern[str] | None  # the pair's second unit, then an act verb
     pair_not_subject: frozenset[str]  # a word right before the pair making it an object
+    pair_not_after: frozenset[str]  # a word right before the pair making it no pair at all
     name_gap_words: frozenset[str]
     list_min_items: int
     list_long_items: int
@@ -333,6 +334,7 @@ def _build(table: dict[str, Any]) -> Rules:
         pair_weight=float(pair["weight"]), pair_in_lead=float(pair["in_lead"]), pair_gap=pair_gap,
         pair_subject_weight=float(pair["subject_weight"]), pair_subject_after=subject_after,
         pair_not_subject=frozenset(w.lower() for w in pair["not_subject_after"]),
+        pair_not_after=frozenset(w.lower() for w in pair["not_after"]),
         name_gap_words=frozenset(w.lower() for w in table["name_gap_words"]),
         list_min_items=int(lists["min_items"]), list_long_items=int(lists["long_items"]),
         list_max_item_words=int(lists["max_item_words"]),
@@ -820,6 +822,11 @@ def _pair(unit: _Unit, anchor: _Hit, rules: Rules) -> list[_Contribution]:
         gap = unit.text[first.end - unit.start:second.start - unit.start]
         if not rules.pair_gap.fullmatch(gap) or _list_context(unit, other, rules).is_list:
             continue
+        before = [w.lower() for w in _WORD.findall(unit.masked, 0, first.start - unit.start)]
+        while before and before[-1] in _ARTICLES:
+            before.pop()
+        if before and before[-1] in rules.pair_not_after:
+            return []  # "experts from the OSCE and INTERPOL": people of both taking part
         factor = rules.pair_in_lead if (unit.headline or unit.lead) else 1.0
         found = [_Contribution(
             "pair", unit.field, first.start, second.end,
@@ -829,9 +836,6 @@ def _pair(unit: _Unit, anchor: _Hit, rules: Rules) -> list[_Contribution]:
             if factor != 1.0 else "")]
         act = rules.pair_subject_after.match(unit.masked, second.end - unit.start) \
             if rules.pair_subject_after is not None and rules.pair_subject_weight else None
-        before = [w.lower() for w in _WORD.findall(unit.masked, 0, first.start - unit.start)]
-        while before and before[-1] in _ARTICLES:
-            before.pop()
         if act and not (before and before[-1] in rules.pair_not_subject):
             vs, ve = act.span("verb")
             found.append(_Contribution(
