@@ -140,9 +140,11 @@ def reclassify_command(
     dry_run: Annotated[bool, typer.Option(help="Report the changes; write nothing")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")] = False,
 ) -> None:
-    """Re-score the stored archive with the current rules; report how many items changed level.
+    """Re-score the stored archive with the current rules; report what changed level.
 
-    Run it after editing the [relevance] table of the config file. It sends no alerts.
+    Run it after editing the [relevance] table of the config file (or after upgrading
+    coopwatch: the shipped rules change too). Prints how many items went up and down and the
+    old → new level matrix. It sends no alerts: a rule change is not news.
 
     Example:  coopwatch reclassify --dry-run
     """
@@ -154,10 +156,7 @@ def reclassify_command(
     if as_json:
         typer.echo(json.dumps(report.to_dict() | {"dry_run": dry_run}, indent=2))
         return
-    verb = "would change" if dry_run else "changed"
-    typer.echo(f"{report.items} item(s) re-scored; {report.changed} {verb} level")
-    for (old, new), n in sorted(report.transitions.items()):
-        typer.echo(f"  {old} → {new}: {n}")
+    typer.echo(report.format(dry_run))
 
 
 def register(app: typer.Typer) -> None:
