@@ -60,7 +60,7 @@ def test_item_page_shows_why_it_matched(web: TestClient) -> None:
     page = web.get("/items/1").text
     assert re.search(r'<mark class="alias" title="alias:interpol">INTERPOL</mark>', page)
     assert '<span class="decisive">' in page  # the sentence that decided
-    assert "body sentence scores 7.00 ≥ primary_score 3" in page
+    assert "title sentence scores 7.50 ≥ primary_score 3" in page
     assert 'class="level level-primary">primary</span>' in page
     assert 'href="../stories/1"' in page and 'href="../static/style.css"' in page
 
@@ -136,3 +136,18 @@ def test_the_body_shown_is_the_reading_the_spans_fit() -> None:
     assert str(marked.body) == ('<mark class="pair" title="pair">OSCE and INTERPOL</mark>'
                                 " train.\n\nLater text.")
     assert marked.unplaced == [] and marked.decision is None
+
+
+def test_a_joint_act_is_marked_and_explained() -> None:
+    # issue 15's pair:subject reason ("… performed"): marked like the pair, and the decision
+    # names it, straight from the classifier's reasons
+    from crawler.relevance import classify
+
+    body = ("The event opened in Bishkek with twenty officers. The OSCE Border Unit and the "
+            "INTERPOL Secretariat performed the assessment.")
+    result = classify("Assessment ends", body, source="osce")
+    item = Item(title="Assessment ends", body=body, relevance_reasons=result.reasons)
+    marked = explain(item)
+    assert '<mark class="pair" title="pair:subject">performed</mark>' in str(marked.body)
+    assert marked.decision is not None and "pair:subject" in marked.decision["detail"]
+    assert marked.unplaced == []
