@@ -7,6 +7,7 @@ non-zero exit, never a traceback.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -15,16 +16,17 @@ from typing import Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from coopwatch.config import OPTIONS, Config, ConfigError, load_config
 from storage import migrate
 from storage.article import LEVELS
-from storage.db import session_factory, session_scope
-from storage.models import Item
+from storage.controls import visible
+from storage.db import DatabaseUnavailable, session_factory, session_scope
+from storage.models import MAX_ID, Item
 from storage.search import BadQuery, SearchQuery, search, show_sql
 from storage.views import item_detail_json, item_json
 
@@ -54,21 +56,31 @@ def config() -> Config:
 
 
 @contextmanager
+def database_errors() -> Iterator[None]:
+    """An archive that cannot be opened or read, as one line: a bad or unsupported URL, a file
+    that is not SQLite, "no such table" with the fix to apply."""
+    try:
+        yield
+    except DatabaseUnavailable as err:
+        fail(str(err))
+    except (OperationalError, ProgrammingError) as err:
+        msg = str(err.orig).splitlines()[0]
+        hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
+            "does not exist" in msg else ""
+        fail(f"database error: {msg}.{hint}")
+
+
+@contextmanager
 def db_session(cfg: Config, *, one_transaction: bool = True) -> Iterator[Session]:
     """A session on the archive — one transaction, or a plain session for commands that
-    commit in batches — turning "no such table" into the fix to apply."""
-    try:
+    commit in batches — with database_errors() as one line."""
+    with database_errors():
         if one_transaction:
             with session_scope(cfg.database_url) as session:
                 yield session
         else:
             with session_factory(cfg.database_url)() as session:
                 yield session
-    except (OperationalError, ProgrammingError) as err:
-        msg = str(err.orig).splitlines()[0]
-        hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
-            "does not exist" in msg else ""
-        fail(f"database error: {msg}.{hint}")
 
 
 def parse_day(value: str | None, option: str) -> date | None:
@@ -81,8 +93,19 @@ def parse_day(value: str | None, option: str) -> date | None:
                                  param_hint=option) from err
 
 
+# JSON escapes C0 controls itself; these it would write raw (ensure_ascii=False), and a
+# terminal may act on them. Escaped, the JSON holds the same strings.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def cell(value: object) -> Text:
+    """A table cell of stored or scraped text: never rich markup, controls shown escaped."""
+    return Text(visible(str(value)))
 
 
 @db_app.command("upgrade")
@@ -91,11 +114,9 @@ def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] 
 
     Example:  coopwatch db upgrade"""
     cfg = config()
-    try:
+    with database_errors():
         migrate.upgrade(cfg.database_url, revision)
-    except OperationalError as err:
-        fail(f"cannot migrate {cfg.database_url}: {err.orig}")
-    typer.echo(f"database at revision {migrate.current(cfg.database_url)}", err=True)
+        typer.echo(f"database at revision {migrate.current(cfg.database_url)}", err=True)
 
 
 @archive_app.command("seed")
@@ -135,10 +156,14 @@ def query(
     Example:  coopwatch query "joint action plan" --source interpol --json"""
     if source is not None and source not in ("osce", "interpol"):
         raise typer.BadParameter(f"{source!r}: use osce or interpol", param_hint="--source")
+    cfg = config()
+    try:
+        timeout_s = cfg.get_seconds("COOPWATCH_SEARCH_TIMEOUT_S")
+    except ConfigError as err:
+        fail(str(err))
     q = SearchQuery(text=text, source=source, since=parse_day(since, "--since"),
                     until=parse_day(until, "--until"), levels=tuple(level or ()), limit=limit,
-                    raw=raw)
-    cfg = config()
+                    raw=raw, timeout_s=timeout_s)
     with db_session(cfg) as session:
         try:
             if sql:
@@ -154,8 +179,8 @@ def query(
     out = Console()  # made per command: rich reads the terminal width (COLUMNS) when made
     table = Table("id", "source", "published", "level", "story", "title", "place")
     for r in rows:
-        table.add_row(str(r["id"]), r["source"], r["published"] or "?", r["relevance"],
-                      str(r["story"]), r["title"], r["place"] or "")
+        table.add_row(*map(cell, (r["id"], r["source"], r["published"] or "?", r["relevance"],
+                                  r["story"], r["title"], r["place"] or "")))
     out.print(table)
     typer.echo(f"{len(rows)} item(s)", err=True)
 
@@ -168,7 +193,7 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id (see `coopwatch qu
     Example:  coopwatch show 2 --json"""
     cfg = config()
     with db_session(cfg) as session:
-        item = session.get(Item, item_id)
+        item = session.get(Item, item_id) if 1 <= item_id <= MAX_ID else None
         if item is None:
             fail(f"no item {item_id}; `coopwatch query` lists the ids")
         data = item_detail_json(session, item)
@@ -176,26 +201,31 @@ def show(item_id: Annotated[int, typer.Argument(help="Item id (see `coopwatch qu
         emit_json(data)
         return
     out = Console()
-    out.print(f"[bold]{escape(data['title'])}[/bold]")  # scraped text is never markup
+
+    def line(text: str, style: str = "") -> None:
+        # Scraped text is never markup, and its controls are shown, not obeyed.
+        out.print(Text(visible(text), style=style), highlight=False)
+
+    line(data["title"], "bold")
     for key in ("id", "source", "url", "published", "place", "content_type", "tags", "relevance",
                 "score", "story", "guid", "first_seen", "updated", "origin"):
-        out.print(f"  {key:<13} {data[key]}", highlight=False, markup=False)
+        line(f"  {key:<13} {data[key]}")
     if data["reasons"]:
-        out.print("  why:", highlight=False)
+        line("  why:")
         for reason in data["reasons"]:
-            out.print(f"    - {reason.get('rule')}: {reason.get('text', '')}", markup=False)
+            line(f"    - {reason.get('rule')}: {reason.get('text', '')}")
     story = data["story_detail"]
     if story:
-        out.print(f"  story {story['id']}:", highlight=False)
+        line(f"  story {story['id']}:")
         for it in story["items"]:
-            out.print(f"    - [{it['source']}] {it['published']} {it['title']}", markup=False)
+            line(f"    - [{it['source']}] {it['published']} {it['title']}")
         for m in story["merges"]:
-            out.print(f"      item {m['item_id']}: {m['rule']} — {m['reason']}", markup=False)
+            line(f"      item {m['item_id']}: {m['rule']} — {m['reason']}")
     for rev in data["revisions"]:
-        out.print(f"  revision {rev['revision']} at {rev['recorded_at']}: "
-                  f"{', '.join(rev['changed_fields'])}", markup=False)
+        line(f"  revision {rev['revision']} at {rev['recorded_at']}: "
+             f"{', '.join(rev['changed_fields'])}")
     out.print()
-    out.print(data["body"], markup=False, highlight=False)
+    out.print(Text(visible(data["body"], keep="\n\t")), highlight=False)
 
 
 @app.command("config")
@@ -210,7 +240,7 @@ def show_config(as_json: JsonOpt = False) -> None:
     out = Console()
     table = Table("option", "value", "default", "meaning")
     for opt in OPTIONS:
-        table.add_row(opt.name, str(values[opt.name]), str(opt.default), opt.help)
+        table.add_row(*map(cell, (opt.name, values[opt.name], opt.default, opt.help)))
     out.print(table)
 
 

@@ -14,6 +14,7 @@ import typer
 from coopwatch.cli import config, db_session, emit_json, fail
 from coopwatch.config import ConfigError
 from feeds.static import write_static
+from storage.db import DatabaseUnavailable
 
 
 def feed_build(
@@ -58,11 +59,14 @@ def serve(
     host = host or str(cfg["COOPWATCH_HOST"])
     try:
         port = cfg.get_int("COOPWATCH_PORT") if port is None else port
+        if not 0 < port < 2**16:
+            raise ConfigError(f"port {port} (--port or COOPWATCH_PORT) is not a TCP port: "
+                              "use 1-65535")
         if get is not None:
             response = request_in_process(create_app(cfg), get, host, port)
         else:
             server = make_server(cfg, host, port, embedded=False)
-    except ConfigError as err:
+    except (ConfigError, DatabaseUnavailable) as err:
         fail(str(err))
     if get is None:
         typer.echo(f"serving the feeds at http://{host}:{port}/ (Ctrl-C to stop)", err=True)

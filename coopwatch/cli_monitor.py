@@ -13,9 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from coopwatch.cli import JsonOpt, config, db_session, emit_json, fail
+from coopwatch.cli import JsonOpt, cell, config, db_session, emit_json, fail
 from coopwatch.config import ConfigError
-from storage.models import AlertOutbox, Source
+from storage.models import MAX_ID, AlertOutbox, Source
 from storage.views import iso, source_json
 
 
@@ -74,9 +74,9 @@ def register(app: typer.Typer) -> None:
                       "title", "last error")
         for r in rows:
             when = r["sent_at"] if r["status"] == "sent" else r["next_attempt_at"]
-            table.add_row(str(r["id"]), r["kind"], r["event"], r["channel"], r["status"],
-                          str(r["attempts"]), when if r["status"] != "dead" else "",
-                          r["title"], r["last_error"] or "")
+            table.add_row(*map(cell, (r["id"], r["kind"], r["event"], r["channel"], r["status"],
+                                      r["attempts"], when if r["status"] != "dead" else "",
+                                      r["title"], r["last_error"] or "")))
         Console().print(table)  # made per command: rich reads COLUMNS when made
 
     @alerts_app.command("retry")
@@ -90,6 +90,8 @@ def register(app: typer.Typer) -> None:
         from scheduler.alerts import deliver_pending, retry
 
         cfg = config()
+        if bad := [i for i in ids or () if not 1 <= i <= MAX_ID]:
+            fail(f"no alert {bad[0]}; `coopwatch alerts list` shows the ids")
         with db_session(cfg) as session:
             count = retry(session, ids)
         typer.echo(f"{count} alert(s) queued again", err=True)
@@ -131,9 +133,10 @@ def register(app: typer.Typer) -> None:
         for r in rows:
             ratio = "n/a" if r["not_modified_ratio"] is None else f"{r['not_modified_ratio']:.0%}"
             error = f"{r['last_error_at'] or 'never'} {r['last_error'] or ''}".strip()
-            table.add_row(r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
-                          r["last_success"] or "never", error, str(r["error_streak"]),
-                          r["last_new_item"] or "never", ratio,
-                          f"{r['next_check']} ({r['next_check_why']})" if r["next_check"]
-                          else "not scheduled (the monitor sets it)")
+            table.add_row(*map(cell, (r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
+                                      r["last_success"] or "never", error, r["error_streak"],
+                                      r["last_new_item"] or "never", ratio,
+                                      f"{r['next_check']} ({r['next_check_why']})"
+                                      if r["next_check"] else
+                                      "not scheduled (the monitor sets it)")))
         Console().print(table)  # made per command: rich reads COLUMNS when made

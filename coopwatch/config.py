@@ -69,6 +69,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_MAX_PAGE_BYTES", 2_000_000, "Pages larger than this are refused"),
     Option("COOPWATCH_FALLBACK_ALARM_SHARE", 0.5,
            "Share of articles whose title/date came only from a fallback that raises an alarm"),
+    Option("COOPWATCH_SEARCH_TIMEOUT_S", 10,
+           "Seconds after which a search (`coopwatch query`, /api/items, the search page) is "
+           "stopped"),
     Option("COOPWATCH_FEED_SIZE", 50, "Entries per feed"),
     Option("COOPWATCH_FEED_LEVELS", "primary secondary", "Relevance levels in the combined feed"),
     Option("COOPWATCH_ALERT_URLS", "", "Apprise URLs for news alerts, space separated",
@@ -116,6 +119,12 @@ class Config:
             return float(self.values[name])
         except (TypeError, ValueError) as err:
             raise ConfigError(f"{name} must be a number, got {self.values[name]!r}") from err
+
+    def get_seconds(self, name: str) -> float:
+        value = self.get_float(name)
+        if not value > 0:  # NaN too
+            raise ConfigError(f"{name} must be a number of seconds above 0, got {value!r}")
+        return value
 
     def get_bool(self, name: str) -> bool:
         value = self.values[name]

@@ -32,6 +32,7 @@ from storage.search import (
     build_statement,
     count_matches,
     ranked_statement,
+    time_limit,
 )
 
 MAX_PAGE = 200
@@ -54,7 +55,8 @@ def make_query(cfg: Config, q: str | None, source: str | None, since: date | Non
     if until == date.max:  # the last day there is: no upper bound (its next day overflows)
         until = None
     query = SearchQuery(text=spec.query, source=spec.source, since=since, until=until,
-                        levels=spec.levels if levels else (), limit=limit)
+                        levels=spec.levels if levels else (), limit=limit,
+                        timeout_s=cfg.get_seconds("COOPWATCH_SEARCH_TIMEOUT_S"))
     if since and until and since > until:
         raise BadQuery(f"since {since} is after until {until}")
     return query
@@ -106,9 +108,10 @@ def search_page(session: Session, query: SearchQuery, cursor: str | None = None)
         stmt = build_statement(session, probe)
         if "i" in position:
             stmt = stmt.where(_after(position["p"], position["i"]))
-    rows = session.execute(stmt).all()
+    with time_limit(session, query):
+        rows = session.execute(stmt).all()
+        total = count_matches(session, query)
     hits = [Hit(item=row[0], rank=row[1], snippet=row[2]) for row in rows]
-    total = count_matches(session, query)
     next_cursor = None
     if len(hits) > query.limit:
         hits = hits[:query.limit]

@@ -57,10 +57,11 @@ def feed_defaults(cfg: Config) -> tuple[tuple[str, ...], int]:
         levels = _levels(cfg.get_list("COOPWATCH_FEED_LEVELS"), "COOPWATCH_FEED_LEVELS")
     except BadQuery as err:
         raise ConfigError(str(err)) from err
+    if not levels:
+        raise ConfigError(f"COOPWATCH_FEED_LEVELS needs at least one level: {', '.join(LEVELS)}")
     size = cfg.get_int("COOPWATCH_FEED_SIZE")
-    if not levels or not 1 <= size <= MAX_LIMIT:
-        raise ConfigError(f"COOPWATCH_FEED_LEVELS needs at least one level and "
-                          f"COOPWATCH_FEED_SIZE must be between 1 and {MAX_LIMIT}")
+    if not 1 <= size <= MAX_LIMIT:
+        raise ConfigError(f"COOPWATCH_FEED_SIZE must be between 1 and {MAX_LIMIT}, got {size}")
     return levels, size
 
 

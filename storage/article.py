@@ -11,11 +11,18 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from storage.controls import one_line, text_block
+
 # Where a field's value came from, best first (ARCHITECTURE.md, "page objects").
 LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic", "first_seen",
           "seed")
 # Layers that mean the site-specific extraction failed for that field: a health signal.
 FALLBACK_LAYERS = frozenset({"meta", "heuristic", "first_seen"})
+
+# Text fields cleaned of terminal controls and bidi overrides (storage.controls) when set.
+LINE_FIELDS = frozenset({"title", "subtitle", "place", "content_type", "language",
+                         "published_raw"})
+BLOCK_FIELDS = frozenset({"body", "summary"})
 
 ORGANISATIONS = ("osce", "interpol")
 LEVELS = ("primary", "secondary", "mention", "none")
@@ -67,6 +74,19 @@ class Article:
     provenance: dict[str, str] = field(default_factory=dict)
     origin: Origin = Origin.CRAWL
     relevance: Relevance = field(default_factory=Relevance)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Every text field passes here: when a page object, the seeds or an import make the
+        # Article, and when a spider fills one in later from the listing (content type, tags).
+        # So what is classified, stored and printed is clean, and relevance spans fit it.
+        if isinstance(value, str):
+            if name in LINE_FIELDS:
+                value = one_line(value)
+            elif name in BLOCK_FIELDS:
+                value = text_block(value)
+        elif name == "tags" and isinstance(value, list):
+            value = [one_line(t) if isinstance(t, str) else t for t in value]
+        super().__setattr__(name, value)
 
     @property
     def published_layer(self) -> str | None:

@@ -6,6 +6,7 @@ daemon, a crawl child and the CLI write to one file at the same time.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -13,7 +14,8 @@ from functools import lru_cache
 from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
-from sqlalchemy.engine import Dialect
+from sqlalchemy.engine import URL, Dialect, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -30,6 +32,16 @@ NAMING = {
     "fk": "fk_%(table_name)s__%(column_0_name)s__%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+# The databases the schema and its migrations are written and tested for.
+DIALECTS = ("sqlite", "postgresql")
+URL_FORMS = "sqlite:///PATH or postgresql+psycopg://USER@HOST/DATABASE"
+
+
+class DatabaseUnavailable(Exception):
+    """The archive cannot be opened at all: a malformed or unsupported database URL, a missing
+    driver, a file that is not SQLite. The message says which, without the URL's password."""
 
 
 class UtcDateTime(TypeDecorator[datetime]):
@@ -69,7 +81,13 @@ def as_utc_midnight(day: date) -> datetime:
 
 def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur = dbapi_conn.cursor()
-    cur.execute("PRAGMA journal_mode=WAL")
+    try:
+        cur.execute("PRAGMA journal_mode=WAL")  # the first statement to read the file
+    except sqlite3.DatabaseError as err:
+        if str(err) != "file is not a database":
+            raise
+        raise DatabaseUnavailable(f"{_database_file(dbapi_conn)} is not a SQLite database "
+                                  f"(set COOPWATCH_DATABASE_URL to the archive)") from err
     cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a crash loses no committed txn
@@ -80,23 +98,49 @@ def _on_sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _database_file(dbapi_conn: Any) -> str:
+    return next((row[2] for row in dbapi_conn.execute("PRAGMA database_list")
+                 if row[1] == "main"), "the database file")
+
+
+def parse_url(url: str) -> URL:
+    """The URL of a database coopwatch can use, or DatabaseUnavailable saying what is wrong."""
+    try:
+        parsed = make_url(url)
+    except ArgumentError as err:  # the text is not shown: it may hold a password
+        raise DatabaseUnavailable("the database URL (COOPWATCH_DATABASE_URL) is not a URL: "
+                                  f"use {URL_FORMS}") from err
+    if parsed.get_backend_name() not in DIALECTS:
+        raise DatabaseUnavailable(f"unsupported database {parsed.get_backend_name()!r} in the "
+                                  f"database URL (COOPWATCH_DATABASE_URL): use {URL_FORMS}")
+    return parsed
+
+
 def make_engine(url: str) -> Engine:
-    """Create an engine; for SQLite, create the parent directory and set the pragmas."""
-    if url.startswith("sqlite"):
+    """Create an engine; for SQLite, create the parent directory and set the pragmas.
+    DatabaseUnavailable for a URL coopwatch cannot use."""
+    parsed = parse_url(url)
+    if parsed.get_backend_name() == "sqlite":
         from pathlib import Path
 
-        from sqlalchemy.engine import make_url
-
-        db = make_url(url).database
+        db = parsed.database
         if db and db != ":memory:":
             Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
         # A pool as large as the feed server's usual concurrency: past pool_size, every
         # request opens and closes its own connection (pragmas and all; bench/feed.py).
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-                               pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
+        engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+                         pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    return _create(url, pool_pre_ping=True)
+
+
+def _create(url: str, **kwargs: Any) -> Engine:
+    try:
+        return create_engine(url, **kwargs)
+    except (NoSuchModuleError, ImportError) as err:  # e.g. postgresql+asyncpg, not installed
+        raise DatabaseUnavailable(f"no driver {make_url(url).drivername!r} for the database "
+                                  f"URL: use {URL_FORMS}") from err
 
 
 @lru_cache(maxsize=8)

@@ -11,6 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.db import Base, utcnow
 
+# The largest id a row can have: ids are 32-bit INTEGER on PostgreSQL, so a larger one names
+# no row (and would be refused by the driver or the server rather than found missing).
+MAX_ID = 2**31 - 1
+
 
 class Source(Base):
     """A watched site and its health, updated after every run."""

@@ -64,18 +64,13 @@ def _comparable(name: str, value: Any) -> Any:
     return value
 
 
-def _clean(text: str | None) -> str | None:
-    """PostgreSQL refuses NUL in text; a scraped page may carry one. Drop it everywhere."""
-    return text.replace("\x00", "") if text else text
-
-
 def _values(article: Article) -> dict[str, Any]:
     return {
-        "title": _clean(article.title.strip()),
-        "subtitle": _clean(article.subtitle),
-        "summary": _clean(article.summary),
-        "body": _clean(article.body) or "",
-        "place": _clean(article.place),
+        "title": article.title.strip(),
+        "subtitle": article.subtitle,
+        "summary": article.summary,
+        "body": article.body or "",
+        "place": article.place,
         "published_at": article.published_at,
         "content_type": article.content_type,
         "tags": list(article.tags),

@@ -4,11 +4,21 @@ Free text is quoted into phrases, so user input can never be query syntax: words
 "double-quoted phrases" stay phrases, and characters that only mean something to a query
 language (`;`, `*`, `(`, `:` …) are refused with a message rather than half-interpreted.
 `raw=True` hands the text to the engine's own syntax (FTS5 MATCH / websearch_to_tsquery).
+
+Every query is bounded, in the CLI and the API alike. A word or phrase given twice is searched
+once: FTS5's snippet() weighs each candidate passage against every instance of every phrase,
+so N copies of one word cost N² (1,000 × "border": 4 s on five items). At most MAX_TERMS words
+and phrases and MAX_WORDS words in all are searched, and the statements stop after
+`SearchQuery.timeout_s` (COOPWATCH_SEARCH_TIMEOUT_S): SQLite's progress handler,
+PostgreSQL's statement_timeout. Each limit is a BadQuery that says what to change.
 """
 
 from __future__ import annotations
 
 import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -23,6 +33,12 @@ from storage.fulltext import PG_SEARCH_VECTOR
 from storage.models import Item
 
 MAX_LIMIT = 1000
+MAX_TERMS = 16
+MAX_WORDS = 32
+SEARCH_TIMEOUT_S = 10.0
+# SQLite calls the progress handler every this many virtual machine instructions (~10-50 µs).
+_PROGRESS_STEPS = 1000
+_WORD = re.compile(r"\w+")
 _SYNTAX = re.compile(r"[;*()\[\]{}:^+=<>|\\~`$#@!?%]")
 _TERM = re.compile(r'"([^"]*)"|([^\s"]+)')
 # title, subtitle, summary, body, place, tags (FTS5 column order in storage.fulltext)
@@ -36,6 +52,10 @@ class BadQuery(ValueError):
     """The user's query cannot be run; the message says why and how to fix it."""
 
 
+class SearchTimeout(BadQuery):
+    """The query ran past its time limit and was stopped."""
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     text: str | None = None
@@ -45,6 +65,7 @@ class SearchQuery:
     levels: tuple[str, ...] = ()
     limit: int = 20
     raw: bool = False
+    timeout_s: float = SEARCH_TIMEOUT_S
 
 
 @dataclass
@@ -55,19 +76,31 @@ class Hit:
     extra: dict[str, object] = field(default_factory=dict)
 
 
+def _check_words(count: int) -> None:
+    if count > MAX_WORDS:
+        raise BadQuery(f"the query has {count} words; search at most {MAX_WORDS}")
+
+
 def parse_terms(query: str) -> list[str]:
-    """Split free text into words and phrases; raise BadQuery on query-language syntax."""
+    """Split free text into distinct words and phrases (the first spelling of each, compared
+    case-insensitively); raise BadQuery on query-language syntax or past the bounds."""
     if query.count('"') % 2:
         raise BadQuery('unbalanced double quote: close the "phrase" or remove the quote')
     if m := _SYNTAX.search(query):
         raise BadQuery(f"'{m.group()}' is query syntax, not text: search words or \"phrases\","
                        " or use raw mode (--raw) for the full-text engine's own syntax")
-    terms = [(phrase or word).strip() for phrase, word in
-             _TERM.findall(query)]
-    terms = [t for t in terms if re.search(r"\w", t)]
-    if not terms:
+    distinct: dict[str, str] = {}
+    for phrase, word in _TERM.findall(query):
+        term = " ".join(_WORD.findall(phrase or word))
+        if term:
+            distinct.setdefault(term.casefold(), (phrase or word).strip())
+    if not distinct:
         raise BadQuery("nothing to search for: give at least one word")
-    return terms
+    if len(distinct) > MAX_TERMS:
+        raise BadQuery(f"the query has {len(distinct)} different words and phrases; "
+                       f"search at most {MAX_TERMS}")
+    _check_words(sum(len(_WORD.findall(key)) for key in distinct))
+    return list(distinct.values())
 
 
 def fts5_expression(terms: list[str]) -> str:
@@ -83,6 +116,10 @@ def validate(q: SearchQuery) -> None:
         raise BadQuery(f"limit must be between 1 and {MAX_LIMIT}")
     if q.since and q.until and q.since > q.until:
         raise BadQuery(f"--since {q.since} is after --until {q.until}")
+    if not q.timeout_s > 0:
+        raise BadQuery(f"the time limit must be more than 0 seconds, not {q.timeout_s}")
+    if q.raw and q.text:
+        _check_words(len(_WORD.findall(q.text)))
 
 
 def _filters(stmt: Select[Any, Any, Any], q: SearchQuery) -> Select[Any, Any, Any]:
@@ -90,7 +127,7 @@ def _filters(stmt: Select[Any, Any, Any], q: SearchQuery) -> Select[Any, Any, An
         stmt = stmt.where(Item.source == q.source)
     if q.since:
         stmt = stmt.where(Item.published_at >= as_utc_midnight(q.since))
-    if q.until:
+    if q.until and q.until < date.max:  # the last day there is: no bound (its next day is not)
         stmt = stmt.where(Item.published_at < as_utc_midnight(q.until + timedelta(days=1)))
     if q.levels:
         stmt = stmt.where(Item.relevance_level.in_(q.levels))
@@ -192,16 +229,45 @@ def count_matches(session: Session, q: SearchQuery) -> int:
     return session.scalar(stmt) or 0
 
 
+@contextmanager
+def time_limit(session: Session, q: SearchQuery) -> Iterator[None]:
+    """Run the statements inside under `q`'s time limit, and its raw syntax errors as what they
+    are: SearchTimeout or BadQuery (the session rolled back), never an engine error."""
+    conn = session.connection()
+    sqlite = conn.dialect.name == "sqlite"
+    if sqlite:
+        driver: Any = conn.connection.driver_connection
+        deadline = time.monotonic() + q.timeout_s
+        driver.set_progress_handler(lambda: time.monotonic() > deadline, _PROGRESS_STEPS)
+    else:
+        conn.execute(text(f"SET LOCAL statement_timeout = {max(1, round(q.timeout_s * 1000))}"))
+    try:
+        yield
+        if not sqlite:
+            conn.execute(text("SET LOCAL statement_timeout TO DEFAULT"))
+    except OperationalError as err:
+        if sqlite:  # before the rollback hands the connection back to the pool
+            driver.set_progress_handler(None, 0)
+        # SQLite's progress handler ends the statement with "interrupted"; PostgreSQL cancels
+        # it with SQLSTATE 57014 (query_canceled).
+        stopped = str(err.orig) == "interrupted" or getattr(err.orig, "sqlstate", None) == "57014"
+        if not stopped and not q.raw:
+            raise  # not the user's query: a missing table, a locked file …
+        session.rollback()
+        if stopped:
+            raise SearchTimeout(f"the search took longer than {q.timeout_s:g} s and was stopped: "
+                                "search fewer or rarer words, or add filters") from err
+        # FTS5 rejects its own syntax errors at run time.
+        raise BadQuery(f"the full-text engine rejected the query: {err.orig}") from err
+    finally:
+        if sqlite:
+            driver.set_progress_handler(None, 0)
+
+
 def search(session: Session, q: SearchQuery, offset: int = 0) -> list[Hit]:
     stmt = ranked_statement(session, q, offset)
-    try:
+    with time_limit(session, q):
         rows = session.execute(stmt).all()
-    except OperationalError as err:
-        if not q.raw:
-            raise  # not the user's query: a missing table, a locked file …
-        # FTS5 rejects its own syntax errors at run time.
-        session.rollback()
-        raise BadQuery(f"the full-text engine rejected the query: {err.orig}") from err
     return [Hit(item=row[0], rank=row[1], snippet=row[2]) for row in rows]
 
 

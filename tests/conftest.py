@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from storage import migrate
-from storage.db import engine_for, session_factory
+from storage.db import engine_for, session_factory, session_scope, utcnow
+from storage.models import Item, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -96,3 +97,22 @@ def cli_env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, str]:
     for key, value in env.items():
         monkeypatch.setenv(key, value)
     return env
+
+
+@pytest.fixture
+def add_matches() -> Callable[[str, int], None]:
+    """add_matches(url, count): `count` OSCE items that all match "border" (a search whose
+    ranking takes many steps of SQLite's virtual machine)."""
+    def add(url: str, count: int) -> None:
+        now = utcnow()
+        with session_scope(url) as session:
+            if session.get(Source, "osce") is None:
+                session.add(Source(name="osce", title="OSCE", home_url="https://www.osce.org/"))
+            for n in range(count):
+                link = f"https://www.osce.org/news/border-{n}"
+                session.add(Item(source="osce", url=link, canonical_url=link, guid=link,
+                                 title=f"Border management {n}", body="Border guards trained.",
+                                 content_hash=f"border-{n}", simhash=n, first_seen_at=now,
+                                 last_seen_at=now))
+
+    return add
