@@ -251,11 +251,12 @@ def main() -> None:
 # Each area registers its commands; imported last because they use the helpers above.
 from coopwatch import (  # noqa: E402
     cli_crawl,
+    cli_export,
     cli_feeds,
     cli_monitor,
     cli_relevance,
     cli_replica,
 )
 
-for area in (cli_crawl, cli_relevance, cli_replica, cli_feeds, cli_monitor):
+for area in (cli_crawl, cli_relevance, cli_replica, cli_feeds, cli_monitor, cli_export):
     area.register(app)

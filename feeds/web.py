@@ -174,10 +174,11 @@ def sources(request: Request, session: SessionDep) -> HTMLResponse:
 async def crawl_now(request: Request, source: str) -> Response:
     """The "crawl now" form: the token field, then the API's own start (303 to the run)."""
     form = parse_qs((await request.body())[:10_000].decode("utf-8", "replace"))
-    return await run_in_threadpool(_crawl_now, request, source, (form.get("token") or [""])[0])
+    return await run_in_threadpool(_crawl_now, request, source, (form.get("token") or [""])[0],
+                                   bool(form.get("follow")))
 
 
-def _crawl_now(request: Request, source: str, token: str) -> Response:
+def _crawl_now(request: Request, source: str, token: str, follow: bool) -> Response:
     cfg = request.app.state.cfg
     try:
         check_token(cfg, token)
@@ -188,15 +189,20 @@ def _crawl_now(request: Request, source: str, token: str) -> Response:
         status, message = err.status, str(err)
     else:
         if run_id is not None:
-            return RedirectResponse(f"../../runs/{run_id}", 303)
+            return RedirectResponse(f"../../runs/{run_id}{'?follow=1' if follow else ''}", 303)
         status, message = 202, f"The crawl of {source} is starting: its run appears below soon."
     with request.app.state.sessions() as session:
         return sources_page(request, session, status, message)
 
 
 @router.get("/runs/{run_id}", response_class=HTMLResponse)
-def run_page(request: Request, run_id: str, session: SessionDep) -> HTMLResponse:
+def run_page(request: Request, run_id: str, session: SessionDep,
+             follow: bool = False) -> HTMLResponse:
+    """A crawl run. With `follow`, a running crawl's page reloads itself every 2 s (no script):
+    only on request — the "crawl now" box or the page's link — and with a link that stops it,
+    as WCAG 2.2.1 asks of a timed refresh."""
     run = _find(session, CrawlRun, run_id)
     if run is None:
         return _missing(request, session, f"crawl run {run_id}")
-    return render(request, session, "run.html.j2", run=run, counts=COUNT_FIELDS)
+    return render(request, session, "run.html.j2", run=run, counts=COUNT_FIELDS,
+                  follow=follow and run.status == "running")

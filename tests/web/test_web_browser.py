@@ -1,19 +1,25 @@
 """The archive in a real browser: Debian's chromium, headless, driven by Selenium through
 Debian's chromedriver. It searches, opens an item and its story, and presses "crawl now" against
-the replica; screenshots go to test-artifacts/ (kept by CI as artifacts).
+the replica; then axe-core (the npm package, pinned in package.json, installed by `make test`
+with `npm ci`) checks every page at desktop and phone width. Screenshots and the axe report go
+to test-artifacts/ (kept by CI as artifacts).
 
-Outside CI the test skips when chromium or chromedriver is missing; under CI (`CI` set) it
-fails, because .ci/run installs both.
+Outside CI the tests skip when chromium, chromedriver or axe-core is missing; under CI (`CI`
+set) they fail, because .ci/run installs the browser and `make test` installs axe-core.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import shutil
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -24,16 +30,20 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.support.ui import WebDriverWait
 
-from coopwatch.config import load_config
+from coopwatch.config import Config, load_config
 from crawler.relevance import classify_article, load_rules
 from crawler.replica.server import ReplicaHandle, free_socket, serve_replica
 from feeds.server import make_server
 from storage import migrate
-from storage.db import engine_for, session_scope
+from storage.db import engine_for, session_scope, utcnow
+from storage.models import CrawlRun, HealthAlarm, Item, Source
 from storage.seed import import_seeds
 
 pytestmark = pytest.mark.slow
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+BLOCKING = ("serious", "critical")  # axe's two highest impacts: none may remain on any page
 TOKEN = "browser-token"
 NEWS = "OSCE and INTERPOL open a joint cybercrime training hub in Skopje"
 
@@ -49,10 +59,37 @@ def browser_paths() -> tuple[str, str]:
     pytest.skip(message)
 
 
+def axe_source() -> str:
+    if AXE.is_file():
+        return AXE.read_text(encoding="utf-8")
+    message = "axe-core is not installed: run `npm ci` in the repo root (`make test` does)"
+    if os.environ.get("CI"):
+        pytest.fail(f"CI must run the accessibility check. {message}")
+    pytest.skip(message)
+
+
 @dataclass
 class Site:
     url: str
     replica: ReplicaHandle
+    database_url: str
+
+
+@contextmanager
+def serving(cfg: Config) -> Iterator[str]:
+    """The web app of `cfg` on a free port, in a thread: yields its base URL."""
+    sock = free_socket()
+    server = make_server(cfg)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    while not server.started:
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{sock.getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()
 
 
 @pytest.fixture
@@ -71,18 +108,8 @@ def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Site]:
             "COOPWATCH_DATA_DIR": str(tmp_path), "COOPWATCH_API_TOKEN": TOKEN,
             "COOPWATCH_BASE_URL": replica.base_url, "COOPWATCH_DOWNLOAD_DELAY_S": "0",
             "COOPWATCH_MAX_PAGES": "1", "COOPWATCH_SINCE": "2026-01-01"})
-        sock = free_socket()
-        server = make_server(cfg)
-        thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-        thread.start()
-        while not server.started:
-            time.sleep(0.02)
-        try:
-            yield Site(f"http://127.0.0.1:{sock.getsockname()[1]}", replica)
-        finally:
-            server.should_exit = True
-            thread.join(10)
-            sock.close()
+        with serving(cfg) as base:
+            yield Site(base, replica, url)
     engine_for(url).dispose()
 
 
@@ -106,6 +133,34 @@ def browser() -> Iterator[WebDriver]:
 def shot(driver: WebDriver, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     driver.save_screenshot(str(ARTIFACTS / f"web-{name}.png"))
+
+
+def full_page_shot(driver: WebDriver, name: str) -> None:
+    """The whole page, not only the window (Chrome's DevTools screenshot beyond the viewport)."""
+    width, height = driver.execute_script(
+        "const e = document.documentElement; return [e.scrollWidth, e.scrollHeight]")
+    png = driver.execute_cdp_cmd("Page.captureScreenshot", {
+        "format": "png", "captureBeyondViewport": True,
+        "clip": {"x": 0, "y": 0, "width": width, "height": height, "scale": 1}})["data"]
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / f"a11y-{name}.png").write_bytes(base64.b64decode(png))
+
+
+def axe_violations(driver: WebDriver, axe: str, skip_rules: tuple[str, ...] = ()) -> list[dict]:
+    """axe-core's violations on the page shown, every rule of its default set, with the
+    collapsed <details> opened first so that their content is checked too. The script is
+    injected through WebDriver (DevTools), so the page's CSP stays as strict as it is."""
+    driver.execute_script(axe)
+    driver.execute_script("document.querySelectorAll('details').forEach(d => d.open = true)")
+    rules = {rule: {"enabled": False} for rule in skip_rules}
+    result = driver.execute_async_script(
+        "const done = arguments[arguments.length - 1];"
+        "axe.run(document, {rules: arguments[0], resultTypes: ['violations']})"
+        ".then(r => done(r.violations), e => done({error: String(e)}));", rules)
+    assert isinstance(result, list), result
+    return [{"rule": v["id"], "impact": v["impact"], "help": v["help"],
+             "nodes": [{"target": n["target"], "summary": n.get("failureSummary")}
+                       for n in v["nodes"]]} for v in result]
 
 
 def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) -> None:
@@ -165,3 +220,81 @@ def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) 
     violations = [e["message"] for e in browser.get_log("browser")
                   if "Content Security Policy" in e["message"]]
     assert violations == []
+
+
+def give_every_state(url: str) -> dict[str, int]:
+    """A degraded and an alarmed source, and a run of every status (one still running): the
+    sources and run pages then show every badge colour. Returns run ids by status."""
+    runs: dict[str, int] = {}
+    with session_scope(url) as session:
+        for name, state in (("osce", "degraded"), ("interpol", "alarm")):
+            source = session.get_one(Source, name)
+            source.health_state, source.error_streak = state, 2
+            source.last_error, source.last_error_at = "HTTP 500 on the listing", utcnow()
+            session.add(HealthAlarm(source=name, kind="fallback",
+                                    detail="3 of 4 articles dated by a fallback layer"))
+        for n, status in enumerate(("ok", "errors", "failed", "blocked", "killed",
+                                    "abandoned", "running")):
+            run = CrawlRun(source="osce" if n % 2 else "interpol", trigger="schedule",
+                           status=status, requests=3 + n, not_modified=n, new=n, errors=n % 2,
+                           started_at=utcnow() - timedelta(minutes=10 - n),
+                           finished_at=None if status == "running" else utcnow(),
+                           reason=None if status in ("ok", "running") else f"{status}: why")
+            session.add(run)
+            session.flush()
+            runs[status] = run.id
+    return runs
+
+
+def test_every_page_passes_axe_at_desktop_and_phone_width(browser: WebDriver, site: Site,
+                                                         tmp_path: Path) -> None:
+    axe = axe_source()
+    runs = give_every_state(site.database_url)
+    with session_scope(site.database_url) as session:
+        story = next(i.story_id for i in session.query(Item).order_by(Item.id)
+                     if len(i.story.items) > 1)
+    pages = {
+        "archive": "/", "search": "/?q=%22joint+action+plan%22&level=primary",
+        "search-none": "/?q=nothingmatchesthisword", "search-error": "/?since=yesterday",
+        "item": "/items/1", "story": f"/stories/{story}", "sources": "/sources",
+        "run-ok": f"/runs/{runs['ok']}", "run-failed": f"/runs/{runs['failed']}",
+        "run-running": f"/runs/{runs['running']}", "not-found": "/items/999999",
+    }
+    # The run page reloads itself only when the user asked (the "follow" box of "crawl now",
+    # or the page's own link) and offers to stop: WCAG 2.2.1's "turn off" exception, which
+    # axe's meta-refresh rule cannot see. Every other rule runs on that page too.
+    following = {"run-following": f"/runs/{runs['running']}?follow=1"}
+    unmigrated = load_config({"COOPWATCH_DATABASE_URL": f"sqlite:///{tmp_path / 'none.db'}",
+                              "COOPWATCH_CONFIG": "", "COOPWATCH_DATA_DIR": str(tmp_path)})
+    report: dict[str, list[dict]] = {}
+    with serving(unmigrated) as down:  # the 503 page of an archive that does not answer
+        for label, width in (("desktop", 1280), ("phone", 390)):
+            browser.set_window_size(width, 900)
+            targets = [(name, site.url + path, ()) for name, path in pages.items()]
+            targets += [(name, site.url + path, ("meta-refresh",))
+                        for name, path in following.items()]
+            targets += [("unavailable", down + "/sources", ())]
+            for name, url, skip in targets:
+                browser.get(url)
+                report[f"{name}-{label}"] = axe_violations(browser, axe, skip)
+                full_page_shot(browser, f"{name}-{label}")
+                scroll_width = browser.execute_script(
+                    "return document.documentElement.scrollWidth")
+                assert scroll_width <= width, f"{name} is {scroll_width}px wide at {width}px"
+            # A refused "crawl now" (wrong token): the sources page with its error message.
+            browser.get(site.url + "/sources")
+            browser.find_element(By.CSS_SELECTOR, "#source-osce input[name=token]").send_keys(
+                "wrong")
+            browser.find_element(By.ID, "crawl-osce").click()
+            assert "wrong API token" in browser.find_element(By.ID, "message").text
+            report[f"sources-refused-{label}"] = axe_violations(browser, axe)
+            full_page_shot(browser, f"sources-refused-{label}")
+    ARTIFACTS.mkdir(exist_ok=True)
+    (ARTIFACTS / "axe-report.json").write_text(json.dumps(report, indent=2))
+    blocking = {page: [f"{v['impact']} {v['rule']}: {v['help']} {v['nodes'][:3]}"
+                       for v in found if v["impact"] in BLOCKING]
+                for page, found in report.items()}
+    assert {page: found for page, found in blocking.items() if found} == {}
+    csp = [e["message"] for e in browser.get_log("browser")
+           if "Content Security Policy" in e["message"]]
+    assert csp == []

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 
 from feeds.highlight import explain, mark
 from storage.db import session_scope
-from storage.models import CrawlLock, Item
+from storage.models import CrawlLock, CrawlRun, Item
 
 FEEDS = [f"feeds/{name}.{fmt}" for name in ("all", "osce", "interpol") for fmt in ("atom", "rss")]
 
@@ -151,3 +151,20 @@ def test_a_joint_act_is_marked_and_explained() -> None:
     assert '<mark class="pair" title="pair:subject">performed</mark>' in str(marked.body)
     assert marked.decision is not None and "pair:subject" in marked.decision["detail"]
     assert marked.unplaced == []
+
+
+def test_a_running_crawl_page_reloads_itself_only_when_asked(web: TestClient,
+                                                             sqlite_url: str) -> None:
+    # A timed refresh the user did not ask for fails WCAG 2.2.1 (axe: critical): the page
+    # reloads only with ?follow=1 (the "crawl now" box sets it) and offers to stop.
+    with session_scope(sqlite_url) as session:
+        running = CrawlRun(source="osce", status="running")
+        done = CrawlRun(source="osce", status="ok")
+        session.add_all([running, done])
+    refresh = '<meta http-equiv="refresh"'
+    plain = web.get(f"/runs/{running.id}").text
+    assert refresh not in plain and f'href="{running.id}?follow=1">Follow it' in plain
+    followed = web.get(f"/runs/{running.id}", params={"follow": 1}).text
+    assert refresh in followed and f'href="{running.id}">Stop reloading' in followed
+    assert refresh not in web.get(f"/runs/{done.id}", params={"follow": 1}).text
+    assert 'name="follow" value="1" checked' in web.get("/sources").text
