@@ -148,16 +148,38 @@ def test_printed_dates_round_trip(day: date) -> None:
      date(2010, 11, 8)),
     ("BRATISLAVA, Slovakia – A high-level side event", "BRATISLAVA, Slovakia", None),
     ("ST JOHANN IM PONGAU, Austria – A new INTERPOL", "ST JOHANN IM PONGAU, Austria", None),
+    # a city alone, in capitals, as INTERPOL writes it; and with a date, as OSCE does
+    ("SINGAPORE – The INTERPOL Global Complex for Innovation hosted", "SINGAPORE", None),
+    ("LYON – INTERPOL has published a Purple Notice", "LYON", None),
+    ("VIENNA, 3 May 2024 – The OSCE Secretariat", "VIENNA", date(2024, 5, 3)),
+    ("VIENNA/WARSAW – The OSCE and ODIHR today", "VIENNA/WARSAW", None),
+    # city + country, in capitals or not; the country first, as some INTERPOL items do
+    ("Lyon, France – The INTERPOL General Secretariat", "Lyon, France", None),
+    ("LYON, France – The INTERPOL General Secretariat", "LYON, France", None),
+    ("SYRIA, Damascus – Building a collaborative regional", "SYRIA, Damascus", None),
+    ("UNITED NATIONS, New York – Combating trafficking", "UNITED NATIONS, New York", None),
+    ("ALMATY, Kazakhstan, 11 June 2015 – A two-day regional", "ALMATY, Kazakhstan",
+     date(2015, 6, 11)),
+    # lower case months, an abbreviated month, an event's days, an agency after the place
+    ("Vienna/Warsaw, 5 may 2015 – The guidebook", "Vienna/Warsaw", date(2015, 5, 5)),
+    ("SKOPJE, 28 Sep 2007 - Border police", "SKOPJE", date(2007, 9, 28)),
+    ("BISHKEK, 1-5 July 2024 – The OSCE Transnational Threats", "BISHKEK", date(2024, 7, 5)),
+    ("DUSHANBE (TCA) — The OSCE Programme Office", "DUSHANBE", None),
 ])
 def test_dateline_varieties(lead: str, place: str, day: date | None) -> None:
     found = find_dateline(lead)
     assert found is not None and found.place == place
+    assert lead.startswith(found.raw)  # the dateline as written, to the dash
     assert (found.published.date() if found.published else None) == day
 
 
 @pytest.mark.parametrize("lead", [
     "OSCE-INTERPOL Joint Action Plan signed", "INTERPOL – the world's largest police body",
     "Vienna – the meeting", "Participants discussed – at length", "From 5 to 13 October, the OSCE",
+    # a capitalised word and a dash that is not a dateline
+    "INTERPOL – The world's largest police organization", "OSCE/ODIHR – The Office",
+    "Participants – The course covered", "Vienna – The meeting", "COVID-19 – The pandemic",
+    "UPDATE – The meeting was moved", "LYON – the city hosting", "EU – The Union",
 ])
 def test_no_dateline_in_ordinary_sentences(lead: str) -> None:
     assert find_dateline(lead) is None
