@@ -23,6 +23,23 @@ from storage.runs import finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
+# The discovery paths, in the order a run may take them (crawler.spiders.fallback).
+PATHS = ("feed", "listing", "autodiscovered_feed", "sitemap", "url_pattern")
+FALLBACK_PATHS = frozenset({"autodiscovered_feed", "sitemap", "url_pattern"})
+
+
+def discovery(stats: dict[str, Any]) -> dict[str, int]:
+    """Each discovery path the run used -> the entries it read there."""
+    return {p: stats[f"coopwatch/path/{p}"] for p in PATHS if f"coopwatch/path/{p}" in stats}
+
+
+def discovery_note(unrecognised: int, paths: dict[str, int]) -> str:
+    """What the run did about listing pages whose layout it did not recognise."""
+    found = [p for p in paths if p in FALLBACK_PATHS and paths[p]]
+    through = (f"found items through {' and '.join(found)}" if found
+               else "no feed, sitemap or article link found any item")
+    return f"listing layout not recognised on {unrecognised} page(s): {through}"
+
 
 def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: float) -> dict:
     """Status, reason, counts and health of a run, read from its Scrapy stats."""
@@ -42,7 +59,10 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     health = {"empty_listing": bool(empty), "fallback_share": round(share, 3),
               "fallback_alarm": parsed > 0 and share > fallback_share, "blocked": bool(blocked),
               "missing_date": get("coopwatch/health/missing_date", 0),
-              "listing_not_modified": get("coopwatch/listing_not_modified", 0)}
+              "listing_not_modified": get("coopwatch/listing_not_modified", 0),
+              "discovery": discovery(stats)}
+    if unrecognised := get("coopwatch/health/listing_unrecognised", 0):
+        health["listing_unrecognised"] = unrecognised
     listed = listing_pages or get("coopwatch/listing_not_modified", 0)
     if get("coopwatch/busy"):
         status, reason = "busy", get("coopwatch/busy")
@@ -53,11 +73,13 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     elif not listed:
         what = ", ".join(f"{k} ×{v}" for k, v in sorted(errors.items())) or "no answer"
         status, reason = "failed", f"no listing could be read ({what})"
-    elif errors or empty or health["fallback_alarm"] or health["missing_date"]:
+    elif errors or empty or unrecognised or health["fallback_alarm"] or health["missing_date"]:
         status = "errors"
         parts = [f"{k} ×{v}" for k, v in sorted(errors.items())]
         if empty:
             parts.append(f"{empty} listing page(s) with no entries")
+        if unrecognised:
+            parts.append(discovery_note(unrecognised, health["discovery"]))
         if health["fallback_alarm"]:
             parts.append(f"title/date from a fallback on {share:.0%} of articles")
         if health["missing_date"]:

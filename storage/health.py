@@ -5,7 +5,11 @@ raised and one when it is resolved (the health channels are separate from the ne
 Kinds, each judged from the run summary and the source row (storage.runs keeps its counters):
   blocked        the site answered 403 (status "blocked" or health.blocked)
   error_streak   COOPWATCH_ERROR_STREAK failed crawls in a row (failed | blocked | killed)
-  empty_listing  a listing page parsed to zero entries (its layout probably changed)
+  empty_listing  a feed read as a listing had zero entries (a listing page with none is a
+                 listing not recognised: see discovery)
+  discovery      a listing page's layout was not recognised, so discovery fell back on an
+                 announced feed, the sitemap or the listing's article links; says which found
+                 the items (health.discovery), or that none did
   fallback       more than COOPWATCH_FALLBACK_ALARM_SHARE of the articles took their title or
                  date only from the generic fallback
   stale          nothing new for COOPWATCH_STALE_FACTOR times the source's usual gap between
@@ -74,6 +78,21 @@ def usual_gap(session: Session, source: str) -> timedelta | None:
     return gaps[len(gaps) // 2] if len(gaps) >= 2 else None  # the (upper) median
 
 
+FALLBACK_PATHS = ("autodiscovered_feed", "sitemap", "url_pattern")
+
+
+def _discovery_verdict(health: dict[str, Any]) -> str | bool:
+    pages = int(health.get("listing_unrecognised") or 0)
+    if not pages:
+        return False
+    used = health.get("discovery") or {}
+    found = [f"{path} ({used[path]} entries)" for path in FALLBACK_PATHS if used.get(path)]
+    how = (f"new items were discovered through {', then '.join(found)}" if found else
+           "no announced feed, sitemap or article link found any item: new items are missed")
+    return (f"the listing layout is not recognised on {pages} page(s): its markup may have "
+            f"changed; {how}")
+
+
 def _verdicts(session: Session, src: Source, summary: dict[str, Any], th: Thresholds,
               now: datetime) -> dict[str, str | bool | None]:
     """kind -> detail text (problem), False (clear) or None (this run cannot tell)."""
@@ -96,6 +115,11 @@ def _verdicts(session: Session, src: Source, summary: dict[str, Any], th: Thresh
                                 "changed" if health.get("empty_listing") else False)
     else:
         out["empty_listing"] = None
+
+    if done:
+        out["discovery"] = _discovery_verdict(health)
+    else:
+        out["discovery"] = None
 
     share, parsed = float(health.get("fallback_share") or 0.0), int(summary.get("parsed") or 0)
     if done and parsed:

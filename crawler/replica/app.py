@@ -8,9 +8,13 @@ Their paths do not collide, so one app serves both. Every page goes through http
     /press-releases/<words>?page=N             OSCE keyword listing (all words, any case)
     /<section>/<nid>, /node/<nid>              OSCE article (2025 layout from 2024, else 2023)
     /sitemap.xml, /sitemap.xml?page=1          OSCE sitemap index and sitemap
+    /newsroom/feed.atom                        OSCE Atom feed, only while its listing is
+                                               redesigned (the `redesigned_listing` fault)
     /files/f/documents/…pdf                    OSCE attachment (the speech of seed 004)
     /en/News-and-Events/News?page=N            INTERPOL listing, 1-based, 12 a page
     /en/News-and-Events/News/rss               INTERPOL RSS (20 newest)
+    /en/News-and-Events/News/feed.atom         INTERPOL Atom feed, as the OSCE one
+    /en/sitemap.xml                            INTERPOL sitemap
     /{en,fr,ar}/News-and-Events/News/<YYYY>/<Slug>, also without a language prefix
     /en/News-and-media/News/<YYYY>/<code>[/]   INTERPOL old site (items before 2019)
 """
@@ -19,7 +23,7 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime
-from urllib.parse import unquote
+from urllib.parse import quote, unquote
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -30,7 +34,7 @@ from starlette.routing import Route
 from crawler.replica import control, interpol_pages, osce_pages
 from crawler.replica.content import Item, listing_order
 from crawler.replica.http import CountRequests, conditional, site_page
-from crawler.replica.markup import Page, with_fault
+from crawler.replica.markup import Page, atom, sitemap, unknown_listing, with_fault
 from crawler.replica.state import ReplicaState
 
 OSCE_PAGE_SIZE, MAX_ROWS = 10, 100
@@ -48,9 +52,10 @@ Disallow: /fr/Search
 
 # the replica's own control endpoints
 Disallow: /_replica/
-
-Sitemap: {origin}/sitemap.xml
 """
+SITEMAPS = {"osce": "/sitemap.xml", "interpol": "/en/sitemap.xml"}
+ATOM_FEEDS = {"osce": "/newsroom/feed.atom", "interpol": "/en/News-and-Events/News/feed.atom"}
+SITE_TITLES = {"osce": "Newsroom | OSCE", "interpol": "News | INTERPOL"}
 HOME = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>coopwatch replica
 </title></head><body><h1>coopwatch replica</h1><ul>
 <li><a href="/press-releases">OSCE Newsroom</a> (<a href="/press-releases/interpol">keyword
@@ -78,6 +83,17 @@ def newest(items: list[Item]) -> datetime:
     return max((i.modified for i in items), default=EPOCH)
 
 
+def feed_href(state: ReplicaState, site: str) -> str | None:
+    """The Atom feed a redesigned listing announces (None: it has none)."""
+    return ATOM_FEEDS[site] if state.listing_redesigned(site) and state.feed_link[site] else None
+
+
+def redesigned_listing(state: ReplicaState, site: str, shown: list[Item],
+                       next_href: str | None) -> str:
+    return unknown_listing(shown, site_title=SITE_TITLES[site], next_href=next_href,
+                           feed_href=feed_href(state, site))
+
+
 def render_article(item: Item | None, page: Page | None) -> Page | None:
     return with_fault(page, item.fault) if item is not None and page is not None else None
 
@@ -97,6 +113,9 @@ async def osce_listing(request: Request) -> Response:
     shown = items[page * size:(page + 1) * size]
 
     def render(redesigned: bool) -> Page:
+        if state.listing_redesigned("osce"):
+            later = f"{quote(request.url.path)}?page={page + 1}" if page < pages - 1 else None
+            return Page(redesigned_listing(state, "osce", shown, later), newest(shown))
         html = osce_pages.listing(shown, path=request.url.path, page=page, pages=pages,
                                   rows=size if rows else None, redesigned=redesigned)
         return Page(html, newest(shown))
@@ -121,12 +140,26 @@ async def osce_article(request: Request) -> Response:
 
 
 async def osce_sitemap(request: Request) -> Response:
-    items = state_of(request).items("osce")
-    if request.query_params.get("page") == "1":
-        page = Page(osce_pages.sitemap(items, origin(request)), newest(items), "application/xml")
+    state = state_of(request)
+    items = state.items("osce")
+    if not state.sitemap["osce"]:
+        page = None
+    elif request.query_params.get("page") == "1":
+        page = Page(sitemap(items, origin(request)), newest(items), "application/xml")
     else:
         page = Page(osce_pages.sitemap_index(origin(request)), newest(items), "application/xml")
     return await site_page(request, "osce", lambda _: page)
+
+
+async def atom_feed(request: Request) -> Response:
+    """A site's Atom feed: served only while its listing is redesigned and announces it."""
+    site = "osce" if request.url.path == ATOM_FEEDS["osce"] else "interpol"
+    state = state_of(request)
+    items = state.items(site)[:interpol_pages.RSS_SIZE]
+    page = Page(atom(items, origin(request), title=SITE_TITLES[site],
+                     self_path=ATOM_FEEDS[site]), newest(items), "application/atom+xml") \
+        if feed_href(state, site) else None
+    return await site_page(request, site, lambda _: page)
 
 
 async def osce_download(request: Request) -> Response:
@@ -148,6 +181,10 @@ async def interpol_listing(request: Request) -> Response:
     shown = items[(page - 1) * size:page * size]
 
     def render(redesigned: bool) -> Page:
+        if state_of(request).listing_redesigned("interpol"):
+            later = f"{request.url.path}?page={page + 1}" if page < pages else None
+            return Page(redesigned_listing(state_of(request), "interpol", shown, later),
+                        newest(shown))
         html = interpol_pages.listing(shown, page=page, pages=pages, redesigned=redesigned)
         return Page(html, newest(shown))
 
@@ -203,8 +240,19 @@ async def interpol_rss(request: Request) -> Response:
 
 # --- both --------------------------------------------------------------------------------------
 
+async def interpol_sitemap(request: Request) -> Response:
+    state = state_of(request)
+    items = state.items("interpol")
+    page = Page(sitemap(items, origin(request)), newest(items), "application/xml") \
+        if state.sitemap["interpol"] else None
+    return await site_page(request, "interpol", lambda _: page)
+
+
 async def robots(request: Request) -> Response:
-    return conditional(request, Page(ROBOTS.format(origin=origin(request)), EPOCH, "text/plain"))
+    state = state_of(request)
+    lines = "".join(f"\nSitemap: {origin(request)}{path}" for site, path in SITEMAPS.items()
+                    if state.sitemap[site])
+    return conditional(request, Page(ROBOTS + lines + "\n", EPOCH, "text/plain"))
 
 
 async def home(request: Request) -> Response:
@@ -217,7 +265,8 @@ def create_app(state: ReplicaState | None = None) -> Starlette:
     routes = [
         Route("/", home), Route("/robots.txt", robots),
         *control.routes(),
-        Route("/sitemap.xml", osce_sitemap),
+        Route("/sitemap.xml", osce_sitemap), Route("/en/sitemap.xml", interpol_sitemap),
+        Route(ATOM_FEEDS["osce"], atom_feed), Route(ATOM_FEEDS["interpol"], atom_feed),
         Route("/press-releases", osce_listing), Route("/press-releases/{words:path}", osce_listing),
         Route("/files/f/documents/{path:path}", osce_download),
         Route("/node/{nid:int}", osce_article),

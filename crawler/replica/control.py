@@ -4,8 +4,10 @@ Control (JSON in, JSON out; a bad request gets 400 and a message saying what to 
     POST /_replica/publish  {site, title, body?, date?, place?, section?, content_type?,
                              relevance?, tags?, summary?, layout?, with_meta?,
                              fault?: missing_date|latin1|truncated|huge}  -> {url, path, key}
-    POST /_replica/fault    {site, kind: 500|429|403|slow|offsite_redirect|redesign|null,
-                             seconds?}
+    POST /_replica/fault    {site, kind: 500|429|403|slow|offsite_redirect|redesign|
+                             redesigned_listing|null, seconds?}
+    POST /_replica/discovery {site, feed_link?: bool, sitemap?: bool}  what a redesigned
+                             listing's discovery can fall back on (both on after a reset)
     POST /_replica/rss      {enabled: bool} or {broken: bool}
     POST /_replica/reset    back to the catalogue: no published items, faults or counts
     GET  /_replica/stats    {"requests": {target: n}, "by_status": {"200": n},
@@ -83,6 +85,15 @@ async def fault(request: Request, state: ReplicaState) -> dict[str, Any]:
     return {"faults": state.faults, "slow_s": state.slow_s}
 
 
+async def discovery(request: Request, state: ReplicaState) -> dict[str, Any]:
+    data = await _json(request)
+    switches = {name: data.get(name) for name in ("feed_link", "sitemap")}
+    if any(v is not None and not isinstance(v, bool) for v in switches.values()):
+        raise BadRequest("feed_link and sitemap must be true or false")
+    state.set_discovery(str(data.get("site")), switches["feed_link"], switches["sitemap"])
+    return {"feed_link": state.feed_link, "sitemap": state.sitemap}
+
+
 async def rss(request: Request, state: ReplicaState) -> dict[str, Any]:
     data = await _json(request)
     if data.get("broken"):
@@ -136,6 +147,7 @@ def routes() -> list[BaseRoute]:
         Route("/_replica/publish", _control(publish), methods=["POST"]),
         Route("/_replica/fault", _control(fault), methods=["POST"]),
         Route("/_replica/rss", _control(rss), methods=["POST"]),
+        Route("/_replica/discovery", _control(discovery), methods=["POST"]),
         Route("/_replica/reset", _control(reset), methods=["POST"]),
         Route("/_replica/stats", _control(stats), methods=["GET"]),
         Route("/status/{code:int}", status), Route("/slow", slow),

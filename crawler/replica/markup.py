@@ -11,9 +11,9 @@ import html
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from crawler.replica.content import Item, stable_int
+from crawler.replica.content import Item, day_text, stable_int
 
 SNIPPET_CHARS = 200
 HUGE_BYTES = 3 * 1024 * 1024  # past the 2 MB cap that capture and the spiders apply
@@ -116,3 +116,52 @@ def with_fault(page: Page, fault: str) -> Page:
             "</div>"
         return Page(page.text[:body_end] + padding + page.text[body_end:], page.last_modified)
     return page
+
+
+def unknown_listing(items: list[Item], *, site_title: str, next_href: str | None,
+                    feed_href: str | None) -> str:
+    """A listing after a redesign no page object knows (the `redesigned_listing` fault): image
+    cards whose links hold no text (the title is in aria-label and in a sibling <div>), no
+    headings, a "Load older news" link; the head announces the new feed if there is one."""
+    cards = "\n".join(
+        f'<li class="r5-tile"><a class="r5-tile__link" href="{item.path}" aria-label="'
+        f'{esc(item.title)}"><img src="/assets/tiles/{item.key.replace("/", "-")}.webp" '
+        f'alt=""></a><div class="r5-tile__meta"><span>{esc(item.content_type)}</span>'
+        f'<span>{day_text(item.published) if item.published else ""}</span></div>'
+        f'<div class="r5-tile__name">{esc(item.title)}</div></li>' for item in items)
+    feed = (f'<link rel="alternate" type="application/atom+xml" title="{esc(site_title)}" '
+            f'href="{feed_href}">' if feed_href else "")
+    more = f'<a class="r5-more" href="{next_href}">Load older news</a>' if next_href else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{esc(site_title)}</title>
+{feed}</head>
+<body><div data-r5-app><div class="r5-top">{esc(site_title)}</div>
+<ul class="r5-tiles">
+{cards}
+</ul>
+{more}
+</div></body></html>
+"""
+
+
+def atom(items: list[Item], origin: str, *, title: str, self_path: str) -> str:
+    """An Atom feed of the newest items, as a redesigned site might add one."""
+    def one(item: Item) -> str:
+        published = (f"<published>{published_datetime(item).isoformat()}</published>"
+                     if item.published else "")
+        return (f"<entry><title>{esc(item.title)}</title><link href=\"{origin}{item.path}\"/>"
+                f"<id>{origin}{item.path}</id>{published}<updated>"
+                f"{item.modified.isoformat()}</updated><summary>{esc(snippet(item))}</summary>"
+                "</entry>")
+    updated = max((i.modified for i in items), default=datetime(2010, 1, 1, tzinfo=UTC))
+    return (f'<?xml version="1.0" encoding="utf-8"?>\n<feed xmlns="http://www.w3.org/2005/Atom">'
+            f"<title>{esc(title)}</title><id>{origin}{self_path}</id>"
+            f'<link rel="self" href="{origin}{self_path}"/><updated>{updated.isoformat()}</updated>'
+            + "\n".join(map(one, items)) + "</feed>\n")
+
+
+def sitemap(items: list[Item], origin: str) -> str:
+    urls = "\n".join(f"<url><loc>{origin}{i.path}</loc><lastmod>{i.modified:%Y-%m-%d}</lastmod>"
+                     "<changefreq>monthly</changefreq></url>" for i in items)
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
+            f'schemas/sitemap/0.9">\n{urls}\n</urlset>\n')

@@ -274,13 +274,6 @@ def sitemap_index(origin: str) -> str:
             "</sitemapindex>\n")
 
 
-def sitemap(items: list[Item], origin: str) -> str:
-    urls = "\n".join(f"<url><loc>{origin}{i.path}</loc><lastmod>{i.modified:%Y-%m-%d}</lastmod>"
-                     "<changefreq>monthly</changefreq></url>" for i in items)
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/'
-            f'schemas/sitemap/0.9">\n{urls}\n</urlset>\n')
-
-
 def minimal_pdf(title: str) -> bytes:
     """A one-page PDF naming the document: enough for a link that must not 404."""
     text = title.encode("latin-1", "replace").replace(b"(", b"[").replace(b")", b"]")

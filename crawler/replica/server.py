@@ -58,8 +58,15 @@ class ReplicaHandle:
         return self._call("POST", "/_replica/publish", {"site": site, **fields})["url"]
 
     def set_fault(self, site: str, kind: str | None, seconds: float | None = None) -> None:
-        """kind: "500", "429", "403", "slow", "offsite_redirect", "redesign" or None (healthy)."""
+        """kind: "500", "429", "403", "slow", "offsite_redirect", "redesign",
+        "redesigned_listing" or None (healthy)."""
         self._call("POST", "/_replica/fault", {"site": site, "kind": kind, "seconds": seconds})
+
+    def set_discovery(self, site: str, *, feed_link: bool | None = None,
+                      sitemap: bool | None = None) -> None:
+        """Serve or withdraw what a redesigned listing's discovery falls back on."""
+        self._call("POST", "/_replica/discovery",
+                   {"site": site, "feed_link": feed_link, "sitemap": sitemap})
 
     def set_rss(self, enabled: bool, broken: bool = False) -> None:
         self._call("POST", "/_replica/rss", {"enabled": enabled, "broken": broken})

@@ -15,7 +15,9 @@ from typing import Any
 from crawler.replica.catalogue import SECTIONS
 from crawler.replica.content import SITES, Block, Item, catalogue, interpol_key
 
-FAULT_KINDS = ("500", "429", "403", "slow", "offsite_redirect", "redesign")
+# redesign: listings and articles in a markup only the generic layer reads; redesigned_listing:
+# listings in a markup no page object reads, articles as before, a new Atom feed announced
+FAULT_KINDS = ("500", "429", "403", "slow", "offsite_redirect", "redesign", "redesigned_listing")
 ITEM_FAULTS = ("missing_date", "latin1", "truncated", "huge")
 RSS_MODES = ("on", "off", "broken")
 FIRST_PUBLISHED_NID = 610000
@@ -36,6 +38,10 @@ class ReplicaState:
     published: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SITES})
     faults: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(SITES))
     rss: str = "on"
+    # What discovery can fall back on, per site: the feed a redesigned listing announces, and
+    # the sitemap (robots.txt names it only while it is served).
+    feed_link: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(SITES, True))
+    sitemap: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(SITES, True))
     requests: Counter[str] = field(default_factory=Counter)
     statuses: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     user_agents: Counter[str] = field(default_factory=Counter)
@@ -76,6 +82,19 @@ class ReplicaState:
         self.faults[site] = kind
         if seconds is not None:
             self.slow_s = float(seconds)
+
+    def set_discovery(self, site: str, feed_link: bool | None, sitemap: bool | None) -> None:
+        if site not in SITES:
+            raise BadRequest(f"unknown site {site!r}; use one of {', '.join(SITES)}")
+        if feed_link is None and sitemap is None:
+            raise BadRequest('send {"site": …, "feed_link": true|false, "sitemap": true|false}')
+        if feed_link is not None:
+            self.feed_link[site] = feed_link
+        if sitemap is not None:
+            self.sitemap[site] = sitemap
+
+    def listing_redesigned(self, site: str) -> bool:
+        return self.faults[site] == "redesigned_listing"
 
     def set_rss(self, mode: str) -> None:
         if mode not in RSS_MODES:

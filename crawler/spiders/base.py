@@ -3,7 +3,8 @@
 Pagination follows the page's own next link, never a guessed URL. A listing stops at the first
 page holding only known (or too old) items, or at --max-pages. Page parsing is delegated to the
 pure page objects (crawler.pages); every failure is counted in stats under
-coopwatch/errors/<kind>, so RunRecorder can say why a run was not clean.
+coopwatch/errors/<kind>, so RunRecorder can say why a run was not clean. A listing page whose
+layout is not recognised hands discovery to crawler.spiders.fallback (feed, sitemap, links).
 Arguments (-a): base_url, since (YYYY-MM-DD), max_pages.
 """
 
@@ -25,14 +26,24 @@ from scrapy.exceptions import (
 )
 from scrapy.http import Response
 from scrapy.spidermiddlewares.httperror import HttpError
+from sqlalchemy import func, select
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
-from crawler.pages.base import Listing, ListingEntry, NotAnArticle, parse_article, parse_listing
+from crawler.pages.base import (
+    Listing,
+    ListingEntry,
+    NotAnArticle,
+    parse_article,
+    parse_listing_with_page,
+)
+from crawler.pages.generic import GenericListingPage
 from crawler.sources import SourceDef
+from crawler.spiders.fallback import PATH_STAT, FallbackDiscovery
 from storage.article import Article
 from storage.canonical import BadURL, canonical_url
 from storage.db import session_scope
+from storage.models import CrawlRun
 from storage.runs import known_urls
 
 logger = logging.getLogger(__name__)
@@ -53,7 +64,7 @@ def error_kind(failure: Failure) -> str:
     return type(failure.value).__name__
 
 
-class CoopSpider(Spider):
+class CoopSpider(FallbackDiscovery, Spider):
     source: ClassVar[SourceDef]
 
     def __init__(self, base_url: str | None = None, since: str | None = None,
@@ -70,6 +81,7 @@ class CoopSpider(Spider):
         self.max_pages = 1
         self.known: set[str] = set()
         self.queued: set[str] = set()
+        self.last_completed: datetime | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -80,6 +92,10 @@ class CoopSpider(Spider):
         spider.max_pages = int(spider._max_pages_arg or settings.getint("COOPWATCH_MAX_PAGES"))
         with session_scope(settings.get("COOPWATCH_DATABASE_URL")) as session:
             spider.known = known_urls(session, cls.source.name)
+            spider.last_completed = session.scalar(  # ix_crawl_run__source_started_at
+                select(func.max(CrawlRun.started_at)).where(
+                    CrawlRun.source == cls.source.name, CrawlRun.status.in_(("ok", "errors"))))
+        spider.init_fallback()
         return spider
 
     # -- discovery ---------------------------------------------------------------------
@@ -114,16 +130,27 @@ class CoopSpider(Spider):
             return
         stats.inc_value("coopwatch/listing_pages")
         try:
-            parsed = parse_listing(self.source.name, response.url, response.text)
+            parsed, page_object = parse_listing_with_page(self.source.name, response.url,
+                                                          response.text)
         except Exception as err:  # a broken page must not end the run
             stats.inc_value("coopwatch/errors/listing_parse")
             logger.error("Cannot parse listing %(url)s: %(err)s", {"url": response.url, "err": err})
             return
-        yield from self.follow_entries(parsed, listing, page)
+        if page_object == GenericListingPage.name or not parsed.entries:
+            # The site's page object does not know this layout (or finds nothing in it): the
+            # generic "linked headings" guess is not trusted with discovery. Counted once, as
+            # listing_unrecognised (not also as an empty listing): one cause, one alarm.
+            yield from self.listing_unrecognised(response, listing, page)
+            return
+        yield from self.follow_entries(parsed, listing, page, "listing")
 
-    def follow_entries(self, parsed: Listing, listing: str, page: int) -> Iterable[Request]:
+    def follow_entries(self, parsed: Listing, listing: str, page: int,
+                       path: str) -> Iterable[Request]:
+        """Request the fresh entries of one page found through discovery `path` (feed,
+        listing, autodiscovered_feed, sitemap, url_pattern) and walk on to its next page."""
         stats = self.crawler.stats
         assert stats is not None
+        stats.inc_value(PATH_STAT.format(path), 0)  # the path was used, even if all is known
         if not parsed.entries:
             stats.inc_value("coopwatch/health/empty_listing")
             logger.warning("Listing %(listing)s page %(page)s has no entries",
@@ -162,6 +189,10 @@ class CoopSpider(Spider):
         if key in self.known:
             return False
         return not (self.since and entry.published and entry.published < self.since)
+
+    def is_new(self, url: str) -> bool:
+        key = self.key(url)
+        return key is not None and key not in self.known
 
     # -- articles ----------------------------------------------------------------------
     def parse_article_page(self, response: Response, entry: ListingEntry) -> Iterable[Article]:

@@ -25,6 +25,7 @@ class InterpolSpider(CoopSpider):
     source = SOURCES["interpol"]
 
     def discovery(self) -> Iterable[Request]:
+        self.feeds_tried.add(self.url(FEED_PATH))  # never "autodiscovered" after it failed
         yield Request(self.url(FEED_PATH), callback=self.parse_feed, errback=self.on_error,
                       meta={"coopwatch_kind": "feed"})
 
@@ -52,15 +53,11 @@ class InterpolSpider(CoopSpider):
         stats.set_value("coopwatch/discovery/feed_entries", len(listing.entries))
         first_run = not self.known
         all_new = bool(listing.entries) and all(self.is_new(e.url) for e in listing.entries)
-        yield from self.follow_entries(listing, "feed", 0)
+        yield from self.follow_entries(listing, "feed", 0, "feed")
         if first_run:
             yield self.html_listing("first run: backfill beyond the feed")
         elif all_new:
             yield self.html_listing("every feed entry is new: older items may be missing")
-
-    def is_new(self, url: str) -> bool:
-        key = self.key(url)
-        return key is not None and key not in self.known
 
     def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:
         if request.meta.get("coopwatch_kind") == "feed":
