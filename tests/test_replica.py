@@ -174,6 +174,12 @@ def test_bad_control_requests_are_refused_with_a_reason(replica: ReplicaHandle) 
         replica.publish("nato", title="x")
     with pytest.raises(ReplicaError, match="date must be YYYY-MM-DD"):
         replica.publish("osce", title="x", date="5 December")
+    with pytest.raises(ReplicaError, match="unknown site 'nato'"):
+        replica.set_discovery("nato", sitemap=False)
+    with pytest.raises(ReplicaError, match=r"send .*feed_link"):
+        replica.set_discovery("osce")
+    with pytest.raises(ReplicaError, match="must be true or false"):
+        replica.set_discovery("osce", sitemap="no")  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("kind", ["500", "429", "403", "offsite_redirect"])
@@ -208,6 +214,48 @@ def test_redesign_fault_serves_unknown_markup_with_metadata(replica: ReplicaHand
     listing, article = get(replica.url(OSCE_LISTING)).tree, get(replica.url(SEED_000)).tree
     assert not listing.cssselect(".pane-apachesolr-result") and listing.cssselect('a[rel="next"]')
     assert not article.cssselect("dl dt") and article.cssselect('meta[property="og:title"]')
+
+
+@pytest.mark.parametrize(("site", "listing", "article_path", "feed"), [
+    ("osce", OSCE_LISTING, "/secretariat/", "/newsroom/feed.atom"),
+    ("interpol", INTERPOL_LISTING, "/en/News-and-Events/News/20", "/en/News-and-Events/News/"
+                                                                 "feed.atom"),
+])
+def test_redesigned_listing_fault_keeps_only_feed_sitemap_and_links(
+        replica: ReplicaHandle, site: str, listing: str, article_path: str, feed: str) -> None:
+    assert get(replica.url(feed)).status == 404  # no Atom feed before the redesign
+    replica.set_fault(site, "redesigned_listing")
+    tree = get(replica.url(listing)).tree
+    # nothing the page objects know: no results pane, no headings, card links without text
+    assert not tree.cssselect(".pane-apachesolr-result, .news-list, h2, h3")
+    links = [a for a in tree.iter("a") if (a.get("href") or "").startswith(article_path)]
+    assert links and all(not a.text_content().strip() and a.get("aria-label") for a in links)
+    announced = tree.cssselect('link[rel="alternate"][type="application/atom+xml"]')
+    assert [link.get("href") for link in announced] == [feed]
+    atom = lxml.etree.fromstring(get(replica.url(feed)).body)
+    ns = {"a": "http://www.w3.org/2005/Atom"}
+    assert len(atom.findall("a:entry", ns)) == 20
+    assert all(e.findtext("a:published", namespaces=ns) for e in atom.findall("a:entry", ns))
+    article = get(replica.url(links[0].get("href")))
+    assert article.status == 200 and article.tree.cssselect("h1")  # articles keep their layout
+
+    replica.set_discovery(site, feed_link=False, sitemap=False)
+    tree = get(replica.url(listing)).tree
+    assert not tree.cssselect('link[rel="alternate"]') and get(replica.url(feed)).status == 404
+    sitemap = "/sitemap.xml" if site == "osce" else "/en/sitemap.xml"
+    assert get(replica.url(sitemap)).status == 404
+    assert f"Sitemap: {replica.base_url}{sitemap}" not in get(replica.url("/robots.txt")).body \
+        .decode()
+
+
+def test_interpol_sitemap_lists_every_item_with_lastmod(replica: ReplicaHandle) -> None:
+    assert f"Sitemap: {replica.base_url}/en/sitemap.xml" in \
+        get(replica.url("/robots.txt")).body.decode()
+    urlset = lxml.etree.fromstring(get(replica.url("/en/sitemap.xml")).body)
+    ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+    locs = [u.findtext("s:loc", namespaces=ns) for u in urlset.findall("s:url", ns)]
+    assert locs == [replica.url(i.path) for i in catalogue("interpol")]
+    assert all(u.findtext("s:lastmod", namespaces=ns) for u in urlset.findall("s:url", ns))
 
 
 def test_rss_can_be_switched_off_and_broken(replica: ReplicaHandle) -> None:

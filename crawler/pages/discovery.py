@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 import feedparser
 from lxml.etree import XMLSyntaxError
 from lxml.html import HtmlElement
-from scrapy.utils.gz import gunzip, gzip_magic_number
+from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
 from crawler.pages.base import BrokenFeed, Document, Field, Listing, ListingEntry, entry
@@ -28,6 +28,7 @@ from crawler.pages.text import SKIP_TAGS, parse_html, text_of
 from crawler.sources import SourceDef
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
+GZIP_MAGIC = b"\x1f\x8b\x08"  # a sitemap.xml.gz served as bytes, not Content-Encoding
 
 
 class BrokenSitemap(ValueError):
@@ -94,10 +95,10 @@ def _lastmod(text: str | None) -> datetime | None:
 
 def read_sitemap(url: str, body: bytes, max_size: int) -> SitemapPage:
     """A sitemap (urlset) or a sitemap index, gzipped or not (sitemaps.org protocol)."""
-    if body[:2] == gzip_magic_number:
+    if body.startswith(GZIP_MAGIC):
         try:
             body = gunzip(body, max_size=max_size)
-        except OSError as err:
+        except (OSError, EOFError, ValueError) as err:  # ValueError: past max_size
             raise BrokenSitemap(f"{url}: bad gzip data: {err}") from err
     try:
         sitemap = Sitemap(body)
