@@ -150,7 +150,7 @@ class CoopSpider(FallbackDiscovery, Spider):
         listing, autodiscovered_feed, sitemap, url_pattern) and walk on to its next page."""
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value(PATH_STAT.format(path), 0)  # the path was used, even if all is known
+        stats.inc_value(PATH_STAT.format(path), len(parsed.entries))
         if not parsed.entries:
             stats.inc_value("coopwatch/health/empty_listing")
             logger.warning("Listing %(listing)s page %(page)s has no entries",

@@ -11,9 +11,10 @@ The paths, in the order tried, each taken only when the one before found nothing
    SITEMAP_ITEMS_PER_PAGE × --max-pages a run (the first run, or a sitemap without lastmod).
 3. url_pattern — the links on the listing pages themselves that match the source's article
    paths: guesswork on the markup that just changed, so it comes last.
-Each path used is counted under coopwatch/path/<name>; RunRecorder turns that into the run's
-health["discovery"] and the health alarm names it. Politeness is unchanged: every request goes
-through robots.txt, the per-host slot and conditional GET, and known items are never fetched.
+Each path tried is counted under coopwatch/path/<name> (the entries it gave); RunRecorder
+turns that into the run's health["discovery"] and the health alarm names it. Politeness is
+unchanged: every request goes through robots.txt, the per-host slot and conditional GET, and
+known items are never fetched.
 """
 
 from __future__ import annotations
@@ -116,8 +117,8 @@ class FallbackDiscovery:
             logger.warning("Announced feed unreadable: %(err)s", {"err": err})
             yield from self.start_sitemap(f"the announced feed is broken ({err})")
             return
-        self.stat(PATH_STAT.format("autodiscovered_feed"), len(parsed.entries))
         if not parsed.entries:
+            self.stat(PATH_STAT.format("autodiscovered_feed"), 0)  # tried, found nothing
             yield from self.start_sitemap("the announced feed is empty")
             return
         all_new = all(self.is_new(e.url) for e in parsed.entries)
@@ -135,6 +136,7 @@ class FallbackDiscovery:
         if self.fallback_step in ("sitemap", "url_pattern"):
             return
         self.fallback_step = "sitemap"
+        self.stat(PATH_STAT.format("sitemap"), 0)  # tried; follow_entries counts what it finds
         logger.info("Reading the sitemap: %(why)s", {"why": why})
         yield Request(f"{self.base_url}/robots.txt", callback=self.parse_robots,
                       errback=self.on_robots_failure, meta={"coopwatch_kind": "discovery"})
@@ -185,7 +187,6 @@ class FallbackDiscovery:
             return
         articles = {e.url for e in sitemap.entries if self.same_site_article(e.url)}
         self.sitemap_articles += len(articles)
-        self.stat(PATH_STAT.format("sitemap"), len(articles))
         wanted = sorted((e for e in fresh if e.url in articles and self.is_new(e.url)
                          and self.key(e.url) not in self.queued),
                         key=lambda e: e.lastmod.timestamp() if e.lastmod else 0, reverse=True)
@@ -212,6 +213,7 @@ class FallbackDiscovery:
         if self.sitemaps_pending or self.fallback_step != "sitemap" or self.sitemap_articles:
             return
         self.fallback_step = "url_pattern"
+        self.stat(PATH_STAT.format("url_pattern"), 0)
         logger.info("No sitemap lists an article page: following the listings' article links")
         waiting, self.waiting = self.waiting, []
         for url, text, listing, page in waiting:
@@ -224,7 +226,6 @@ class FallbackDiscovery:
         except NotAnArticle as err:  # an empty page
             logger.warning("Listing %(url)s unreadable: %(err)s", {"url": url, "err": err})
             return
-        self.stat(PATH_STAT.format("url_pattern"), len(parsed.entries))
         if parsed.entries:
             yield from self.follow_entries(parsed, listing, page, "url_pattern")
         else:
