@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
-import feedparser
 from lxml.etree import XMLSyntaxError
 from lxml.html import HtmlElement
 from scrapy.utils.gz import gunzip
@@ -48,7 +47,7 @@ def feed_links(doc: Document) -> list[str]:
     return found
 
 
-def _entry_date(item: feedparser.FeedParserDict) -> date | None:
+def _entry_date(item: dict) -> date | None:
     # The publication date only: an Atom <updated> is when it last changed (issue 14).
     parsed = item.get("published_parsed")
     return datetime.fromtimestamp(calendar.timegm(parsed), UTC).date() if parsed else None
@@ -57,6 +56,9 @@ def _entry_date(item: feedparser.FeedParserDict) -> date | None:
 def read_feed(url: str, body: bytes) -> Listing:
     """An RSS (0.9x, 1.0, 2.0) or Atom feed as a Listing; BrokenFeed if it is no feed at all.
     A feed with a small flaw feedparser recovered from still counts: its entries are real."""
+    # Imported here: only a redesign needs it, and every crawl child would pay ~50 ms to load it.
+    import feedparser
+
     parsed = feedparser.parse(body, response_headers={"content-location": url})
     if not parsed.get("version") and not parsed.entries:
         why = parsed.get("bozo_exception") or "neither RSS nor Atom"
