@@ -15,7 +15,7 @@ from typing import Any
 from crawler.replica.catalogue import SECTIONS
 from crawler.replica.content import SITES, Block, Item, catalogue, interpol_key
 
-FAULT_KINDS = ("500", "429", "403", "slow", "offsite_redirect", "redesign")
+FAULT_KINDS = ("500", "429", "429_bad_retry_after", "403", "slow", "offsite_redirect", "redesign")
 ITEM_FAULTS = ("missing_date", "latin1", "truncated", "huge")
 RSS_MODES = ("on", "off", "broken")
 FIRST_PUBLISHED_NID = 610000
