@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from email.utils import parsedate_to_datetime
 from typing import Self
 
@@ -35,7 +36,8 @@ def retry_after_seconds(value: str | None) -> float | None:
     value = value.strip()
     # isdigit() alone is true for "²" or "٣" too, which float() refuses or reads as a number.
     if value.isascii() and value.isdigit():
-        return float(value)
+        seconds = float(value)  # 400 digits make inf, which no stat or wait can take
+        return seconds if math.isfinite(seconds) else None
     try:
         return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
     except (TypeError, ValueError, OverflowError):  # a year past 9999 overflows

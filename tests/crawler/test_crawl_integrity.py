@@ -249,7 +249,7 @@ def test_a_crawl_that_cannot_start_gives_the_real_reason(
 # -- 11. honest rate-limit and feed reasons ------------------------------------------------------
 
 def test_a_malformed_retry_after_is_no_number_of_seconds() -> None:
-    for header in ("²", "Mon, 01 Jan 99999999999 00:00:00 GMT"):
+    for header in ("²", "Mon, 01 Jan 99999999999 00:00:00 GMT", "9" * 400):
         assert retry_after_seconds(header) is None
 
 
