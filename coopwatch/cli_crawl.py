@@ -13,7 +13,7 @@ from rich.console import Console
 
 from coopwatch.cli import config, parse_day
 from coopwatch.progress import CrawlProgress
-from crawler.child import crawl_in_child
+from crawler.child import CrawlInterrupted, crawl_in_child
 from crawler.run import EXIT_CODES
 from crawler.sources import SOURCES
 from scheduler.jobs import after_crawl
@@ -57,15 +57,22 @@ def register(app: typer.Typer) -> None:
         summaries = []
         live = sys.stderr.isatty() and not quiet and not as_json
         progress = CrawlProgress(Console(stderr=True)) if live else None
+        interrupted = False
         with progress or nullcontext():
             for name in names:
                 if progress:
                     progress.start(name)
-                summary = crawl_in_child(
-                    name, base_url=base_url, since=day, max_pages=max_pages, dry_run=dry_run,
-                    trigger="cli", timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
-                    stderr=subprocess.DEVNULL if quiet else None,
-                    on_log=progress.on_log if progress else None)
+                try:
+                    summary = crawl_in_child(
+                        name, base_url=base_url, since=day, max_pages=max_pages,
+                        dry_run=dry_run, trigger="cli",
+                        timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
+                        stderr=subprocess.DEVNULL if quiet else None,
+                        on_log=progress.on_log if progress else None)
+                except CrawlInterrupted as stop:  # the child stopped and recorded its run
+                    summaries.append(stop.summary)
+                    interrupted = True
+                    break
                 summaries.append(summary)
                 if not dry_run and summary.get("run_id") is not None:
                     after_crawl(name, summary, cfg)
@@ -78,5 +85,9 @@ def register(app: typer.Typer) -> None:
         if as_json:
             sys.stdout.write(json.dumps(summaries if source == "all" else summaries[0],
                                         ensure_ascii=False, indent=2, default=str) + "\n")
+        if interrupted:
+            typer.echo("Stopped by Ctrl-C: what was stored is kept; the next crawl goes on "
+                       "from there.", err=True)
+            raise typer.Exit(130)  # 128 + SIGINT, as a shell reports it
         code = max(EXIT_CODES.get(s["status"], 1) for s in summaries)
         raise typer.Exit(code)

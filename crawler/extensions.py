@@ -15,11 +15,12 @@ from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from sqlalchemy.exc import SQLAlchemyError
 
 from storage import locks
 from storage.db import session_factory, session_scope
 from storage.models import CrawlRun
-from storage.runs import finish_run, start_run
+from storage.runs import close_stale_runs, finish_run, start_run
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,15 @@ def discovery_note(unrecognised: int, paths: dict[str, int]) -> str:
     through = (f"found items through {' and '.join(found)}" if found
                else "no feed, sitemap or article link found any item")
     return f"listing layout not recognised on {unrecognised} page(s): {through}"
+
+
+# Why a run was stopped from outside before its end (Scrapy's finish reason -> run reason). Such
+# a run is neither a success nor a failure of its source: it ends "abandoned".
+STOPPED = {
+    "interrupted": "stopped on request (Ctrl-C) before the end",
+    "parent_gone": "the coopwatch process that started it died: stopped before the end",
+    "shutdown": "stopped by a signal (SIGINT or SIGTERM) before the end",
+}
 
 
 def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: float) -> dict:
@@ -66,8 +76,12 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     listed = listing_pages or get("coopwatch/listing_not_modified", 0)
     if get("coopwatch/busy"):
         status, reason = "busy", get("coopwatch/busy")
+    elif get("coopwatch/not_started"):
+        status, reason = "failed", get("coopwatch/not_started")
     elif blocked and not listed:
         status, reason = "blocked", f"HTTP 403 on {blocked} request(s): the site blocks us"
+    elif finish_reason in STOPPED:
+        status, reason = "abandoned", STOPPED[finish_reason]
     elif finish_reason not in (None, "finished"):
         status, reason = "failed", f"crawl ended early: {finish_reason}"
     elif not listed:
@@ -91,7 +105,9 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
         status, reason = "ok", None
     if feed := get("coopwatch/feed_problem"):
         health["feed"] = feed
-        note = f"feed {feed}: used the HTML listing"
+        # Only the HTML listing is left to count as listed when the feed failed.
+        note = f"feed {feed}: " + ("used the HTML listing" if listed else
+                                  "the HTML listing could not be read either")
         reason = f"{reason}; {note}" if reason else note
     return {
         "status": status, "reason": reason,
@@ -130,22 +146,43 @@ class RunRecorder:
         assert stats is not None
         if self.dry_run:
             return  # a dry run writes nothing, not even a run row
-        # A plain session: acquiring the lock commits on its own, before the run row.
-        with session_factory(self.url)() as session:
-            try:
-                locks.acquire(session, spider.name)
-            except locks.SourceBusy as err:
-                # A signal handler cannot stop the crawl; the spider sees this and starts nothing.
-                stats.set_value("coopwatch/busy", str(err))
-                logger.error("%(err)s", {"err": err})
-                return
-            self.locked = True
-            run = start_run(session, spider.name, self.trigger, os.getpid())
-            session.commit()
-            self.run_id = run.id
+        # A signal handler cannot stop the crawl: on busy or not_started the spider starts
+        # nothing. A crawl that cannot be locked and recorded does not crawl.
+        try:
+            self.open_run(spider.name)
+        except locks.SourceBusy as err:
+            stats.set_value("coopwatch/busy", str(err))
+            logger.error("%(err)s", {"err": err})
+            return
+        except SQLAlchemyError as err:
+            why = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+            reason = f"cannot write the crawl lock or run row, so no crawl: {why}"
+            stats.set_value("coopwatch/not_started", reason)
+            logger.error("%(reason)s", {"reason": reason})
+            self.release(spider.name)
+            return
         stats.set_value("coopwatch/run_id", self.run_id)
         logger.info("Run %(run_id)s of %(source)s started", {"run_id": self.run_id,
                                                             "source": spider.name})
+
+    def open_run(self, source: str) -> None:
+        # A plain session: acquiring the lock commits on its own, before the run row.
+        with session_factory(self.url)() as session:
+            locks.acquire(session, source)
+            self.locked = True
+            if stale := close_stale_runs(session, source, "its crawl process died without "
+                                                          "recording an end (killed?)"):
+                logger.warning("Closed run(s) %(ids)s of %(source)s as abandoned",
+                               {"ids": stale, "source": source})
+            run = start_run(session, source, self.trigger, os.getpid())
+            session.commit()
+            self.run_id = run.id
+
+    def release(self, source: str) -> None:
+        if self.locked:
+            with session_factory(self.url)() as session:
+                locks.release(session, source)
+            self.locked = False
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats
@@ -160,9 +197,7 @@ class RunRecorder:
             with session_scope(self.url) as session:
                 run = session.get_one(CrawlRun, self.run_id)
                 finish_run(session, run, summary | {"stats": keep})
-        if self.locked:
-            with session_factory(self.url)() as session:
-                locks.release(session, spider.name)
+        self.release(spider.name)
         stats.set_value("coopwatch/summary", summary)
         logger.info("Run %(run_id)s of %(source)s: %(status)s %(reason)s",
                     {"run_id": self.run_id, "source": spider.name, "status": summary["status"],

@@ -4,6 +4,11 @@ Scrapy's RFC2616Policy serves the cached copy when the site answers 5xx (allowed
 §4.2.4 for caches serving people). For a monitor that copy looks like an unchanged listing:
 a site down for a week would read as "no news". A 5xx must reach the spider as an error.
 
+Nor is the cached copy served when the download itself fails (connection refused, timeout):
+Scrapy's HttpCacheMiddleware does that ("httpcache/errorrecovery"), and a site that stopped
+answering would read as "not modified" — no error, no health alarm. NoStaleOnErrorMiddleware
+lets the failure through to the retry middleware and then to the spider's errback.
+
 Every request asks for revalidation (settings: Cache-Control: max-age=0) — except robots.txt,
 which a cached copy younger than ROBOTS_MAX_AGE_S answers with no request at all: Google
 caches it for up to 24 hours (RFC 9309 §2.4), and an idle check should cost one request.
@@ -13,7 +18,8 @@ from __future__ import annotations
 
 from time import time
 
-from scrapy import Request
+from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.extensions.httpcache import RFC2616Policy
 from scrapy.http import Response
 
@@ -39,3 +45,11 @@ class RevalidatingPolicy(RFC2616Policy):
         if response.status >= 500:
             return False
         return super().is_cached_response_valid(cachedresponse, response, request)
+
+
+class NoStaleOnErrorMiddleware(HttpCacheMiddleware):
+    def process_exception(self, request: Request, exception: Exception,
+                          spider: Spider | None = None) -> Request | Response | None:
+        # Forget the copy fetched for revalidation; a retry of this request looks it up again.
+        request.meta.pop("cached_response", None)
+        return None

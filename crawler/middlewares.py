@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 from email.utils import parsedate_to_datetime
 from typing import Self
 
@@ -33,11 +34,13 @@ def retry_after_seconds(value: str | None) -> float | None:
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    # isdigit() alone is true for "²" or "٣" too, which float() refuses or reads as a number.
+    if value.isascii() and value.isdigit():
+        seconds = float(value)  # 400 digits make inf, which no stat or wait can take
+        return seconds if math.isfinite(seconds) else None
     try:
         return max(0.0, (parsedate_to_datetime(value) - utcnow()).total_seconds())
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # a year past 9999 overflows
         return None
 
 

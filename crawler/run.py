@@ -1,21 +1,35 @@
 """The crawl entry: `python -m crawler.run SOURCE [--base-url URL] [--since D] [--max-pages N]
-[--dry-run] [--trigger T]`. One crawl, one JSON summary line on stdout, and an exit code:
-0 ok · 1 failed or blocked · 2 ran with errors · 3 busy (another crawl holds the source's lock).
+[--dry-run] [--trigger T] [--exit-with-parent]`. One crawl, one JSON summary line on stdout,
+and an exit code: 0 ok · 1 failed, blocked or killed · 2 ran with errors · 3 busy (another crawl
+holds the source's lock) · 4 stopped before its end (abandoned).
 
 The daemon, the CLI and the API all start crawls through this entry in a child process:
-Scrapy's reactor cannot be restarted, and a child can be timed out and killed.
+Scrapy's reactor cannot be restarted, and a child can be timed out and killed. They pass
+--exit-with-parent and keep the child's stdin open: the line "stop" on it, or its end (the
+parent died, even by kill -9), stops the crawl gracefully — what is stored is recorded and the
+source's lock released — so a crawl never outlives the process that started it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
+import threading
 from datetime import date
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
 
-EXIT_CODES = {"ok": 0, "failed": 1, "blocked": 1, "errors": 2, "busy": 3}
+from sqlalchemy.exc import SQLAlchemyError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+EXIT_CODES = {"ok": 0, "failed": 1, "blocked": 1, "killed": 1, "errors": 2, "busy": 3,
+              "abandoned": 4}
+STOP_LINE = "stop"
+logger = logging.getLogger(__name__)
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
@@ -28,7 +42,19 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
                    help="Show what would be stored; write nothing")
     p.add_argument("--trigger", default="cli", choices=["cli", "schedule", "api"])
     p.add_argument("--log-level", default=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO"))
+    p.add_argument("--exit-with-parent", action="store_true",
+                   help='Stop gracefully on "stop" or end of file on stdin')
     return p.parse_args(argv)
+
+
+def describe(err: BaseException) -> str:
+    """One line saying why a crawl could not run, with the fix when there is one."""
+    if isinstance(err, SQLAlchemyError):
+        msg = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+        if "no such table" in msg or ("relation" in msg and "does not exist" in msg):
+            return f"the archive database has no tables ({msg}): run `coopwatch db upgrade`"
+        return f"database error: {msg}"
+    return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
 def crawl(args: argparse.Namespace) -> dict[str, Any]:
@@ -48,14 +74,50 @@ def crawl(args: argparse.Namespace) -> dict[str, Any]:
                                 "since": args.since.isoformat() if args.since else None,
                                 "max_pages": args.max_pages}.items() if v is not None}
     crawler = process.create_crawler(args.source)
-    process.crawl(crawler, **kwargs)
+    failures: list[BaseException] = []
+    # The spider could not even be made (bad base URL or since, database not migrated): keep
+    # the reason — without it only "Crawler.stats is not set yet" would be left to report.
+    process.crawl(crawler, **kwargs).addErrback(lambda f: failures.append(f.value))
+    if args.exit_with_parent:
+        threading.Thread(target=stop_on_stdin, args=(crawler, sys.stdin), daemon=True).start()
     process.start()
+    if failures:
+        reason = describe(failures[0])
+        logger.error("The crawl of %(source)s did not start: %(reason)s",
+                     {"source": args.source, "reason": reason})
+        return {"status": "failed", "source": args.source, "run_id": None, "reason": reason}
     assert crawler.stats is not None
     summary = crawler.stats.get_value("coopwatch/summary")
-    if summary is None:  # the spider never opened (bad arguments, database down)
+    if summary is None:  # the spider opened but its run was never summed up
         summary = {"status": "failed", "source": args.source, "run_id": None,
                    "reason": "the crawl did not start; see the log above"}
     return summary
+
+
+def stop_on_stdin(crawler: Crawler, stream: IO[str]) -> None:
+    """Wait for the parent's "stop" line or for the end of stdin (the parent died), then close
+    the spider like any finished crawl: batches stored, run recorded, lock released."""
+    line = stream.readline()
+    reason = "interrupted" if line.strip() == STOP_LINE else "parent_gone"
+    from twisted.internet import reactor
+
+    reactor.callFromThread(close_spider, crawler, reason)  # type: ignore[attr-defined]
+
+
+def close_spider(crawler: Crawler, reason: str) -> None:
+    from scrapy.utils.asyncio import call_later
+    from scrapy.utils.defer import deferred_from_coro
+
+    if not crawler.crawling:
+        return  # finished (or never started) meanwhile
+    try:
+        engine = crawler.engine
+    except RuntimeError:  # set once the crawl starts
+        engine = None
+    if engine is None or engine.spider is None or not engine.running:
+        call_later(0.2, close_spider, crawler, reason)
+        return  # the spider is not open yet: ask again shortly
+    deferred_from_coro(engine.close_spider_async(reason=reason))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,9 +126,12 @@ def main(argv: list[str] | None = None) -> int:
         summary = crawl(args)
     except Exception as err:  # report, never a bare traceback to the caller's parser
         summary = {"status": "failed", "source": args.source, "run_id": None,
-                   "reason": f"{type(err).__name__}: {err}"}
-    sys.stdout.write(json.dumps(summary, default=str) + "\n")
-    sys.stdout.flush()
+                   "reason": describe(err)}
+    try:
+        sys.stdout.write(json.dumps(summary, default=str) + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the parent died: the run row holds the summary
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return EXIT_CODES.get(summary["status"], 1)
 
 

@@ -57,6 +57,9 @@ HTTPCACHE_ALWAYS_STORE = True  # keep a validator even when the site says no-cac
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 403, 404, 429, 500, 502, 503, 504]
 
 DOWNLOADER_MIDDLEWARES = {
+    # Scrapy's cache middleware, except that a failed download is never answered from the cache.
+    "scrapy.downloadermiddlewares.httpcache.HttpCacheMiddleware": None,
+    "crawler.httpcache.NoStaleOnErrorMiddleware": 900,
     "crawler.middlewares.RetryAfterMiddleware": 560,
     # Below HttpCacheMiddleware (900): it sees the site's own answer, a 304 included.
     "crawler.middlewares.CacheHintMiddleware": 950,

@@ -4,8 +4,8 @@ Control (JSON in, JSON out; a bad request gets 400 and a message saying what to 
     POST /_replica/publish  {site, title, body?, date?, place?, section?, content_type?,
                              relevance?, tags?, summary?, layout?, with_meta?,
                              fault?: missing_date|latin1|truncated|huge}  -> {url, path, key}
-    POST /_replica/fault    {site, kind: 500|429|403|slow|offsite_redirect|redesign|
-                             redesigned_listing|null, seconds?}
+    POST /_replica/fault    {site, kind: 500|429|429_bad_retry_after|403|slow|
+                             offsite_redirect|redesign|redesigned_listing|null, seconds?}
     POST /_replica/discovery {site, feed_link?: bool, sitemap?: bool}  what a redesigned
                              listing's discovery can fall back on (both on after a reset)
     POST /_replica/rss      {enabled: bool} or {broken: bool}

@@ -56,6 +56,9 @@ def fault_response(request: Request, kind: str) -> Response | None:
     if kind == "429":
         return PlainTextResponse("Too Many Requests", status_code=429,
                                  headers={"Retry-After": "1"})
+    if kind == "429_bad_retry_after":  # a date no calendar has: the client must not crash
+        return PlainTextResponse("Too Many Requests", status_code=429,
+                                 headers={"Retry-After": "Mon, 01 Jan 99999999999 00:00:00 GMT"})
     if kind == "403":  # what a web application firewall tells a client it does not trust
         return PlainTextResponse("Access Denied", status_code=403)
     if kind == "offsite_redirect":

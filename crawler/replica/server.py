@@ -58,8 +58,8 @@ class ReplicaHandle:
         return self._call("POST", "/_replica/publish", {"site": site, **fields})["url"]
 
     def set_fault(self, site: str, kind: str | None, seconds: float | None = None) -> None:
-        """kind: "500", "429", "403", "slow", "offsite_redirect", "redesign",
-        "redesigned_listing" or None (healthy)."""
+        """kind: "500", "429", "429_bad_retry_after", "403", "slow", "offsite_redirect",
+        "redesign", "redesigned_listing" or None (healthy)."""
         self._call("POST", "/_replica/fault", {"site": site, "kind": kind, "seconds": seconds})
 
     def set_discovery(self, site: str, *, feed_link: bool | None = None,

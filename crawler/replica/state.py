@@ -17,7 +17,8 @@ from crawler.replica.content import SITES, Block, Item, catalogue, interpol_key
 
 # redesign: listings and articles in a markup only the generic layer reads; redesigned_listing:
 # listings in a markup no page object reads, articles as before, a new Atom feed announced
-FAULT_KINDS = ("500", "429", "403", "slow", "offsite_redirect", "redesign", "redesigned_listing")
+FAULT_KINDS = ("500", "429", "429_bad_retry_after", "403", "slow", "offsite_redirect", "redesign",
+               "redesigned_listing")
 ITEM_FAULTS = ("missing_date", "latin1", "truncated", "huge")
 RSS_MODES = ("on", "off", "broken")
 FIRST_PUBLISHED_NID = 610000

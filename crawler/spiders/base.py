@@ -1,7 +1,11 @@
 """What both spiders share: listing pages → unknown article pages → Articles.
 
 Pagination follows the page's own next link, never a guessed URL. A listing stops at the first
-page holding only known (or too old) items, or at --max-pages. Page parsing is delegated to the
+page holding only known (or too old) items, or at --max-pages. A listing page answered 304 is
+read from the cached copy: it ends the walk only when every item it links to is in the archive
+(a crawl cut short may have stored only some of them). After a run that may have left listed
+items unstored (killed, abandoned, failed, a listing failed), the next run walks on past known
+pages down to --since or --max-pages. Page parsing is delegated to the
 pure page objects (crawler.pages); every failure is counted in stats under
 coopwatch/errors/<kind>, so RunRecorder can say why a run was not clean. A listing page whose
 layout is not recognised hands discovery to crawler.spiders.fallback (feed, sitemap, links).
@@ -44,7 +48,7 @@ from storage.article import Article
 from storage.canonical import BadURL, canonical_url
 from storage.db import session_scope
 from storage.models import CrawlRun
-from storage.runs import known_urls
+from storage.runs import known_urls, last_walk_cut_short
 
 logger = logging.getLogger(__name__)
 
@@ -82,19 +86,28 @@ class CoopSpider(FallbackDiscovery, Spider):
         self.known: set[str] = set()
         self.queued: set[str] = set()
         self.last_completed: datetime | None = None
+        self.resume = False  # the last run was cut short: walk past known pages
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         settings = crawler.settings
         since = spider._since_arg or settings.get("COOPWATCH_SINCE")
-        spider.since = date.fromisoformat(since) if since else None
+        try:
+            spider.since = date.fromisoformat(since) if since else None
+        except ValueError:
+            where = "since" if spider._since_arg else "COOPWATCH_SINCE (config)"
+            raise ValueError(f"{where}: {since!r} is not a date; use YYYY-MM-DD") from None
         spider.max_pages = int(spider._max_pages_arg or settings.getint("COOPWATCH_MAX_PAGES"))
         with session_scope(settings.get("COOPWATCH_DATABASE_URL")) as session:
             spider.known = known_urls(session, cls.source.name)
             spider.last_completed = session.scalar(  # ix_crawl_run__source_started_at
                 select(func.max(CrawlRun.started_at)).where(
                     CrawlRun.source == cls.source.name, CrawlRun.status.in_(("ok", "errors"))))
+            spider.resume = last_walk_cut_short(session, cls.source.name)
+        if spider.resume:
+            logger.info("The last run of %(source)s was cut short: walking every listing page "
+                        "down to --since or --max-pages", {"source": cls.source.name})
         spider.init_fallback()
         return spider
 
@@ -108,8 +121,9 @@ class CoopSpider(FallbackDiscovery, Spider):
                        meta={"coopwatch_kind": "listing"})
 
     async def start(self) -> AsyncIterator[Request]:
-        if self.crawler.stats and self.crawler.stats.get_value("coopwatch/busy"):
-            return  # RunRecorder found the source locked by another live crawl
+        stats = self.crawler.stats
+        if stats and any(stats.get_value(k) for k in ("coopwatch/busy", "coopwatch/not_started")):
+            return  # RunRecorder could not lock or record the crawl
         for request in self.discovery():
             yield request
 
@@ -121,14 +135,8 @@ class CoopSpider(FallbackDiscovery, Spider):
                            page: int) -> Iterable[Request]:
         stats = self.crawler.stats
         assert stats is not None
-        if "cached" in response.flags:
-            # Revalidated with a 304: the listing has not changed since the last crawl, so
-            # neither has anything it links to. A 304 is never parsed again.
-            stats.inc_value("coopwatch/listing_not_modified")
-            logger.info("Listing %(listing)s page %(page)s not modified: stop",
-                        {"listing": listing, "page": page})
-            return
-        stats.inc_value("coopwatch/listing_pages")
+        cached = "cached" in response.flags  # revalidated with a 304: the body is our copy
+        stats.inc_value("coopwatch/listing_not_modified" if cached else "coopwatch/listing_pages")
         try:
             parsed, page_object = parse_listing_with_page(self.source.name, response.url,
                                                           response.text)
@@ -142,7 +150,18 @@ class CoopSpider(FallbackDiscovery, Spider):
             # listing_unrecognised (not also as an empty listing): one cause, one alarm.
             yield from self.listing_unrecognised(response, listing, page)
             return
+        if cached and self.all_archived(parsed):
+            logger.info("Listing %(listing)s page %(page)s not modified, every item archived: "
+                        "stop", {"listing": listing, "page": page})
+            return
         yield from self.follow_entries(parsed, listing, page, "listing")
+
+    def all_archived(self, parsed: Listing) -> bool:
+        """Nothing on this unchanged page is missing from the archive, and the last run was
+        not cut short: the walk may end here."""
+        return not self.resume and not any(
+            (key := self.key(e.url)) is not None and self.is_fresh(e, key)
+            for e in parsed.entries)
 
     def follow_entries(self, parsed: Listing, listing: str, page: int,
                        path: str) -> Iterable[Request]:
@@ -169,7 +188,9 @@ class CoopSpider(FallbackDiscovery, Spider):
                 self.queued.add(key)
                 yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
                               cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
-        if not fresh:
+        # Resuming, known items do not end the walk: only --since (or --max-pages) does.
+        walk_on = bool(fresh) or (self.resume and not all(self.too_old(e) for e in parsed.entries))
+        if not walk_on:
             logger.info("Listing %(listing)s page %(page)s holds only known items: stop",
                         {"listing": listing, "page": page})
         elif parsed.next_url and page + 1 < self.max_pages:
@@ -186,9 +207,10 @@ class CoopSpider(FallbackDiscovery, Spider):
         """Not stored before this run and not older than --since. Entries queued earlier in
         this run (the INTERPOL feed, the other OSCE listing) still count as fresh here, so a
         second listing walks on past them."""
-        if key in self.known:
-            return False
-        return not (self.since and entry.published and entry.published < self.since)
+        return key not in self.known and not self.too_old(entry)
+
+    def too_old(self, entry: ListingEntry) -> bool:
+        return bool(self.since and entry.published and entry.published < self.since)
 
     def is_new(self, url: str) -> bool:
         key = self.key(url)

@@ -1,6 +1,8 @@
 """INTERPOL news. Discovery: the RSS feed first (one request); the HTML listing when the feed
-is missing or broken, on a first run (the feed holds only the newest items), or when every
-feed entry is new (items may have scrolled out of the feed since the last run)."""
+is missing or broken, on a first run (the feed holds only the newest items), when every
+feed entry is new (items may have scrolled out of the feed since the last run), or when the
+last run was cut short (its backfill may be incomplete). A feed answered 304 ends the crawl only
+when every entry of the cached copy is in the archive."""
 
 from __future__ import annotations
 
@@ -38,10 +40,7 @@ class InterpolSpider(CoopSpider):
     def parse_feed(self, response: Response) -> Iterable[Request]:
         stats = self.crawler.stats
         assert stats is not None
-        if "cached" in response.flags:
-            stats.inc_value("coopwatch/listing_not_modified")
-            logger.info("Feed not modified: stop")
-            return
+        cached = "cached" in response.flags  # revalidated with a 304: the body is our copy
         try:
             listing = parse_feed(self.source.name, response.url, response.body)
         except BrokenFeed as err:
@@ -49,7 +48,10 @@ class InterpolSpider(CoopSpider):
             logger.warning("Broken feed %(url)s: %(err)s", {"url": response.url, "err": err})
             yield self.html_listing("the feed is broken")
             return
-        stats.inc_value("coopwatch/listing_pages")
+        stats.inc_value("coopwatch/listing_not_modified" if cached else "coopwatch/listing_pages")
+        if cached and self.all_archived(listing):
+            logger.info("Feed not modified, every entry archived: stop")
+            return
         stats.set_value("coopwatch/discovery/feed_entries", len(listing.entries))
         first_run = not self.known
         all_new = bool(listing.entries) and all(self.is_new(e.url) for e in listing.entries)
@@ -58,6 +60,8 @@ class InterpolSpider(CoopSpider):
             yield self.html_listing("first run: backfill beyond the feed")
         elif all_new:
             yield self.html_listing("every feed entry is new: older items may be missing")
+        elif self.resume:
+            yield self.html_listing("the last run was cut short: its backfill may be missing")
 
     def on_listing_failure(self, request: Request, why: str) -> Iterable[Request] | None:
         if request.meta.get("coopwatch_kind") == "feed":
