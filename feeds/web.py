@@ -85,13 +85,15 @@ def render(request: Request, session: Session, name: str, status: int = 200,
         status_code=status)
 
 
-def unavailable(request: Request) -> HTMLResponse:
-    """The page for a database that does not answer (503): it needs no query to render."""
+def unavailable(request: Request, heading: str = "Archive unavailable",
+                message: str = "The archive database is not answering; the server log says "
+                               "why. Try again in a minute.",
+                retry_after_s: int = 60) -> HTMLResponse:
+    """A 503 page (the archive does not answer, the server is busy): it needs no query."""
     return templates.TemplateResponse(request, "error.html.j2", {
         "root": "../" * (request.url.path.count("/") - 1), "feeds": [], "topic": TOPIC,
-        "names": {}, "heading": "Archive unavailable",
-        "message": "The archive database is not answering; the server log says why. "
-                   "Try again in a minute."}, status_code=503, headers={"Retry-After": "60"})
+        "names": {}, "heading": heading, "message": message}, status_code=503,
+        headers={"Retry-After": str(retry_after_s)})
 
 
 def _day(value: str | None, what: str) -> date | None:
