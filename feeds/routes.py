@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coopwatch.config import Config
+from feeds.browse import web_message
 from feeds.build import RenderedFeeds, build_feed, validators_for
 from feeds.conditional import cache_headers, is_not_modified, shortest_check_min
 from feeds.queries import FeedState, read_feed_state
@@ -71,7 +72,7 @@ async def feed(request: Request, name: str, ext: str, q: str | None = None,
         try:
             spec = search_feed(cfg, q, source, level or [])
         except BadQuery as err:
-            raise HTTPException(400, str(err)) from err
+            raise HTTPException(400, web_message(err)) from err
     if spec is None:
         known = ", ".join([*request.app.state.feeds, "search"])
         raise HTTPException(404, f"no feed {name!r}: use one of {known}")

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from feeds.api import MAX_ID, recent_runs, source_json
-from feeds.browse import make_query, search_page
+from feeds.browse import make_query, search_page, web_message
 from feeds.highlight import explain
 from feeds.ondemand import CrawlRefused, start_crawl
 from feeds.queries import source_titles
@@ -124,7 +124,7 @@ def search(request: Request, session: SessionDep, q: str = "", source: str = "",
         page = search_page(session, query, cursor or None)
         feed = search_feed(cfg, q, source, levels).path("atom").lstrip("/")
     except BadQuery as err:
-        return render(request, session, "search.html.j2", 400, form=form, error=str(err),
+        return render(request, session, "search.html.j2", 400, form=form, error=web_message(err),
                       page=None, levels=LEVELS, orgs=ORGANISATIONS)
     following = request.url.include_query_params(cursor=page.next_cursor)
     return render(request, session, "search.html.j2", form=form, error=None, page=page,
