@@ -88,8 +88,9 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[
         "COOPWATCH_DATABASE_URL": url, "COOPWATCH_CONFIG": "",
         "COOPWATCH_DATA_DIR": str(tmp_path / "data"), "COOPWATCH_LOG_LEVEL": "WARNING"}
     log = (tmp_path / "serve.log").open("wb")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "coopwatch"), "serve", "--port", str(port)],
-                            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    coopwatch = str(Path(sys.executable).parent / "coopwatch")
+    proc = subprocess.Popen([coopwatch, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                            stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
