@@ -16,6 +16,7 @@ import sys
 import time
 from collections import Counter
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -24,7 +25,6 @@ import pytest
 from sqlalchemy import select
 
 from crawler.relevance import classify_article, load_rules
-from storage import migrate
 from storage.article import Article
 from storage.batch import upsert_articles
 from storage.db import engine_for, session_scope
@@ -71,11 +71,10 @@ def fill(url: str, count: int = 55) -> None:
         upsert_articles(session, articles)
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[str]]]:
-    """(base URL, the `coopwatch serve` process, the paths to request)."""
-    url = f"sqlite:///{tmp_path / 'coopwatch.db'}"
-    migrate.upgrade(url)
+@contextmanager
+def serving(url: str, work: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[str]]]:
+    """`coopwatch serve` on the filled archive at `url`: (base URL, the process, the paths to
+    request)."""
     fill(url)
     with session_scope(url) as session:
         rows = session.execute(select(Item.id, Item.story_id).order_by(Item.id)).all()
@@ -86,11 +85,12 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[
         port = s.getsockname()[1]
     env = {k: v for k, v in os.environ.items() if not k.startswith("COOPWATCH_")} | {
         "COOPWATCH_DATABASE_URL": url, "COOPWATCH_CONFIG": "",
-        "COOPWATCH_DATA_DIR": str(tmp_path / "data"), "COOPWATCH_LOG_LEVEL": "WARNING"}
-    log = (tmp_path / "serve.log").open("wb")
+        "COOPWATCH_DATA_DIR": str(work / "data"), "COOPWATCH_LOG_LEVEL": "WARNING"}
+    log_path = work / "serve.log"
     coopwatch = str(Path(sys.executable).parent / "coopwatch")
-    proc = subprocess.Popen([coopwatch, "serve", "--port", str(port)], cwd=ROOT, env=env,
-                            stdout=log, stderr=subprocess.STDOUT)
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([coopwatch, "serve", "--port", str(port)], cwd=ROOT, env=env,
+                                stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -100,15 +100,13 @@ def server(tmp_path: Path) -> Iterator[tuple[str, subprocess.Popen[bytes], list[
                     break
             except httpx.HTTPError:
                 pass
-            assert proc.poll() is None and time.monotonic() < deadline, \
-                (tmp_path / "serve.log").read_text()
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
             time.sleep(0.2)
         yield base, proc, paths
     finally:
         if proc.poll() is None:
             proc.kill()
         proc.wait()
-        log.close()
 
 
 async def hammer(base: str, paths: list[str], total: int, clients: int) -> Counter[str]:
@@ -134,33 +132,33 @@ async def hammer(base: str, paths: list[str], total: int, clients: int) -> Count
 
 
 def test_concurrent_load_is_answered_and_health_is_immediate_after(
-        server: tuple[str, subprocess.Popen[bytes], list[str]]) -> None:
-    base, proc, paths = server
-    outcomes = asyncio.run(hammer(base, paths, REQUESTS, CLIENTS))
+        migrated_url: str, tmp_path: Path) -> None:
+    with serving(migrated_url, tmp_path) as (base, proc, paths):
+        outcomes = asyncio.run(hammer(base, paths, REQUESTS, CLIENTS))
+        health = httpx.get(f"{base}/healthz", timeout=5)  # at once: nothing is left queued
+        assert proc.poll() is None
     failures = {k: n for k, n in outcomes.items() if not k.isdigit() or int(k) >= 500}
     assert not failures, failures
     assert sum(outcomes.values()) == REQUESTS
     assert set(outcomes) == {"200"}, outcomes
-    health = httpx.get(f"{base}/healthz", timeout=5)  # at once: nothing is left queued
     assert health.status_code == 200 and health.json()["status"] == "ok"
-    assert proc.poll() is None
 
 
-def test_sigterm_under_load_stops_the_server_promptly(
-        server: tuple[str, subprocess.Popen[bytes], list[str]]) -> None:
-    base, proc, paths = server
+async def load_then_terminate(base: str, proc: subprocess.Popen[bytes],
+                              paths: list[str]) -> None:
+    load = asyncio.create_task(hammer(base, paths, REQUESTS, CLIENTS))
+    await asyncio.sleep(1.0)  # the server is busy with a queue of requests
+    proc.send_signal(signal.SIGTERM)
+    try:  # a bound, not a speed: the wedged server took SIGKILL after minutes
+        await asyncio.to_thread(proc.wait, 30)
+    except subprocess.TimeoutExpired:
+        pytest.fail("the server ignored SIGTERM for 30 s under load")
+    finally:
+        load.cancel()  # requests still queued were refused or cut off: not the point here
+        await asyncio.gather(load, return_exceptions=True)
 
-    async def load_then_terminate() -> None:
-        load = asyncio.create_task(hammer(base, paths, REQUESTS, CLIENTS))
-        await asyncio.sleep(1.0)  # the server is busy with a queue of requests
-        proc.send_signal(signal.SIGTERM)
-        try:  # a bound, not a speed: the wedged server took SIGKILL after minutes
-            await asyncio.to_thread(proc.wait, 30)
-        except subprocess.TimeoutExpired:
-            pytest.fail("the server ignored SIGTERM for 30 s under load")
-        finally:
-            load.cancel()  # requests still queued were refused or cut off: not the point here
-            await asyncio.gather(load, return_exceptions=True)
 
-    asyncio.run(load_then_terminate())
+def test_sigterm_under_load_stops_the_server_promptly(sqlite_url: str, tmp_path: Path) -> None:
+    with serving(sqlite_url, tmp_path) as (base, proc, paths):
+        asyncio.run(load_then_terminate(base, proc, paths))
     assert proc.returncode in (0, -signal.SIGTERM)  # uvicorn re-raises the signal it handled
