@@ -44,6 +44,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_HOST", "127.0.0.1", "Address the feed/web server binds to"),
     Option("COOPWATCH_PORT", 8080, "Port of the feed/web server"),
     Option("COOPWATCH_PUBLIC_URL", "", "Public base URL used in feed links (default: http://HOST:PORT)"),
+    Option("COOPWATCH_WEB_QUEUE_S", 15,
+           "Seconds a web request may wait for its turn when the server is busy; then 503 "
+           "with Retry-After"),
     Option("COOPWATCH_CHECK_EVERY_MIN", "",
            "Check each source at this fixed interval in minutes instead of the adaptive "
            "schedule (fractions allowed; per source: check_every_min in a [sources.NAME] "

@@ -25,10 +25,11 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from feeds.browse import MAX_PAGE, make_query, search_page
+from feeds.browse import MAX_PAGE, make_query, search_page, web_message
 from feeds.ondemand import CrawlRefused, start_crawl
 from feeds.routes import SessionDep
 from feeds.security import require_token
+from feeds.spec import check_source
 from storage.models import CrawlRun, Item, Source, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
@@ -77,7 +78,7 @@ def list_items(request: Request, session: SessionDep, q: str | None = None,
         page = search_page(session, make_query(request.app.state.cfg, q, source, since, until,
                                                level, limit), cursor)
     except BadQuery as err:
-        raise HTTPException(400, str(err)) from err
+        raise HTTPException(400, web_message(err)) from err
     following = request.url.include_query_params(cursor=page.next_cursor)
     return {"items": [item_json(h.item, snippet=h.snippet, rank=h.rank) for h in page.hits],
             "count": len(page.hits), "total": page.total, "next_cursor": page.next_cursor,
@@ -116,6 +117,10 @@ def list_runs(session: SessionDep, source: str | None = None, trigger: str | Non
               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20) -> dict[str, Any]:
     """Crawl runs, newest first; `before` (a run id) pages back."""
+    try:
+        check_source(source or None)  # as /api/items: a typo is a 400, not an empty list
+    except BadQuery as err:
+        raise HTTPException(400, str(err)) from err
     stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
     for column, value in ((CrawlRun.source, source), (CrawlRun.trigger, trigger)):
         if value:

@@ -18,6 +18,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from coopwatch.config import Config
+from feeds.browse import web_message
 from feeds.build import RenderedFeeds, build_feed, validators_for
 from feeds.conditional import cache_headers, is_not_modified, shortest_check_min
 from feeds.queries import FeedState, read_feed_state
@@ -55,7 +56,7 @@ def healthz(session: SessionDep) -> JSONResponse:
     return JSONResponse({"status": "ok", "database": "ok"})
 
 
-@router.api_route("/feeds/{name}.{ext}", methods=["GET", "HEAD"])
+@router.get("/feeds/{name}.{ext}")
 async def feed(request: Request, name: str, ext: str, q: str | None = None,
                source: str | None = None,
                level: Annotated[list[str] | None, Query()] = None) -> Response:
@@ -71,12 +72,12 @@ async def feed(request: Request, name: str, ext: str, q: str | None = None,
         try:
             spec = search_feed(cfg, q, source, level or [])
         except BadQuery as err:
-            raise HTTPException(400, str(err)) from err
+            raise HTTPException(400, web_message(err)) from err
     if spec is None:
         known = ", ".join([*request.app.state.feeds, "search"])
         raise HTTPException(404, f"no feed {name!r}: use one of {known}")
     url = base_url(request)
-    state = await _feed_state(request.app.state.engine, spec)
+    state = await _feed_state(request.app.state.engine, request.app.state.loop_engine, spec)
     validators = validators_for(state, spec, fmt, url)
     headers = cache_headers(validators.etag, validators.last_modified,
                             shortest_check_min(cfg))
@@ -92,15 +93,18 @@ async def feed(request: Request, name: str, ext: str, q: str | None = None,
     return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)
 
 
-async def _feed_state(engine: Engine, spec: FeedSpec) -> FeedState:
+async def _feed_state(engine: Engine, loop_engine: Engine | None,
+                      spec: FeedSpec) -> FeedState:
     """A poll's one primary-key read. Feed polling is the server's busiest path, and handing
     work to a thread costs more than this read: the thread then waits for the GIL behind the
     event loop (SQLite, 16 pollers: 3,600 answers/s through a thread, 4,700 in the loop;
     bench/feed.py). So on SQLite it runs in the loop: a WAL-mode reader does not wait for
-    writers, and the read takes ~50 µs. A server-based database's round trip stays off the
-    loop."""
-    if engine.dialect.name == "sqlite":
-        return read_feed_state(engine, spec)
+    writers, and the read takes ~50 µs. It reads on the loop's own connection (`loop_engine`):
+    a checkout from the shared pool would block the whole loop whenever the worker threads
+    hold every connection — and the threads need the loop to give them back (issue 13: the
+    server wedged). A server-based database's round trip stays off the loop."""
+    if loop_engine is not None:
+        return read_feed_state(loop_engine, spec)
     return await asyncio.get_running_loop().run_in_executor(None, read_feed_state, engine, spec)
 
 

@@ -2,8 +2,7 @@
 and the token check guarding its one write, the on-demand crawl (API and "crawl now" form).
 
 The pages run no script and load nothing from elsewhere, so the policy allows only our own
-stylesheet and forms. FastAPI's /docs and /redoc pages load Swagger UI / ReDoc from a CDN with
-an inline script: they alone get a policy that allows that (they show no scraped text).
+stylesheet and forms — on every path: there is no /docs page (feeds.app).
 Settings: COOPWATCH_API_TOKEN (empty: on-demand crawls are off).
 """
 
@@ -21,10 +20,6 @@ from coopwatch.config import Config
 
 CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
        "frame-ancestors 'none'; base-uri 'none'")
-DOCS_CSP = ("default-src 'none'; script-src https://cdn.jsdelivr.net 'unsafe-inline'; "
-            "style-src https://cdn.jsdelivr.net https://fonts.googleapis.com 'unsafe-inline'; "
-            "font-src https://fonts.gstatic.com; img-src https: data:; connect-src 'self'; "
-            "worker-src blob:; frame-ancestors 'none'; base-uri 'none'")
 HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin",
            "X-Frame-Options": "DENY"}
 
@@ -32,19 +27,18 @@ HEADERS = {"X-Content-Type-Options": "nosniff", "Referrer-Policy": "same-origin"
 class SecurityHeaders:
     """ASGI middleware: CSP, nosniff, no framing, on every HTTP response."""
 
-    def __init__(self, app: ASGIApp, docs_paths: tuple[str, ...] = ("/docs", "/redoc")) -> None:
-        self.app, self.docs_paths = app, docs_paths
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        policy = DOCS_CSP if scope["path"] in self.docs_paths else CSP
 
         async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = MutableHeaders(scope=message)
-                headers.setdefault("Content-Security-Policy", policy)
+                headers.setdefault("Content-Security-Policy", CSP)
                 for name, value in HEADERS.items():
                     headers.setdefault(name, value)
             await send(message)

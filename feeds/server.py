@@ -8,6 +8,9 @@ daemon's asyncio loop next to the scheduler, or for one in-process request (`ser
     await task
 
 Options: COOPWATCH_HOST, COOPWATCH_PORT (overridden by the arguments).
+
+On SIGTERM (or `should_exit`) the server stops accepting, lets the requests in progress finish
+for up to GRACEFUL_S, then cancels the rest: a stop never waits on a queue of clients.
 """
 
 from __future__ import annotations
@@ -24,6 +27,8 @@ from starlette.types import ASGIApp
 
 from coopwatch.config import Config, load_config
 from feeds.app import create_app
+
+GRACEFUL_S = 5
 
 
 class EmbeddedServer(uvicorn.Server):
@@ -46,6 +51,7 @@ def make_server(cfg: Config | None = None, host: str | None = None, port: int | 
         host=host or str(cfg["COOPWATCH_HOST"]),
         port=cfg.get_int("COOPWATCH_PORT") if port is None else port,
         log_config=None if embedded else uvicorn.config.LOGGING_CONFIG,
+        timeout_graceful_shutdown=GRACEFUL_S,
     )
     return EmbeddedServer(config) if embedded else uvicorn.Server(config)
 

@@ -74,6 +74,12 @@ def standard_feeds(cfg: Config) -> dict[str, FeedSpec]:
     return feeds
 
 
+def check_source(source: str | None) -> None:
+    """BadQuery (a 400) naming the known sources, unless `source` is one or None."""
+    if source is not None and source not in ORGANISATIONS:
+        raise BadQuery(f"unknown source {source!r}: use {' or '.join(ORGANISATIONS)}")
+
+
 def search_feed(cfg: Config, q: str | None, source: str | None,
                 levels: list[str]) -> FeedSpec:
     """The saved-search feed for a query string; BadQuery (a 400) says what to fix."""
@@ -86,8 +92,7 @@ def search_feed(cfg: Config, q: str | None, source: str | None,
         if any(ord(c) < 32 and c not in "\t\n\r" for c in text):  # NUL breaks PostgreSQL
             raise BadQuery("q contains control characters; search words or \"phrases\"")
         parse_terms(text)  # the same rules search() applies, checked before the 304 shortcut
-    if source is not None and source not in ORGANISATIONS:
-        raise BadQuery(f"unknown source {source!r}: use {' or '.join(ORGANISATIONS)}")
+    check_source(source)
     chosen = _levels(levels, "level") if levels else default_levels
     if not chosen:
         raise BadQuery(f"level is empty: use {', '.join(LEVELS)}")

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from feeds.api import MAX_ID, recent_runs, source_json
-from feeds.browse import make_query, search_page
+from feeds.browse import make_query, search_page, web_message
 from feeds.highlight import explain
 from feeds.ondemand import CrawlRefused, start_crawl
 from feeds.queries import source_titles
@@ -85,13 +85,15 @@ def render(request: Request, session: Session, name: str, status: int = 200,
         status_code=status)
 
 
-def unavailable(request: Request) -> HTMLResponse:
-    """The page for a database that does not answer (503): it needs no query to render."""
+def unavailable(request: Request, heading: str = "Archive unavailable",
+                message: str = "The archive database is not answering; the server log says "
+                               "why. Try again in a minute.",
+                retry_after_s: int = 60) -> HTMLResponse:
+    """A 503 page (the archive does not answer, the server is busy): it needs no query."""
     return templates.TemplateResponse(request, "error.html.j2", {
         "root": "../" * (request.url.path.count("/") - 1), "feeds": [], "topic": TOPIC,
-        "names": {}, "heading": "Archive unavailable",
-        "message": "The archive database is not answering; the server log says why. "
-                   "Try again in a minute."}, status_code=503, headers={"Retry-After": "60"})
+        "names": {}, "heading": heading, "message": message}, status_code=503,
+        headers={"Retry-After": str(retry_after_s)})
 
 
 def _day(value: str | None, what: str) -> date | None:
@@ -122,7 +124,7 @@ def search(request: Request, session: SessionDep, q: str = "", source: str = "",
         page = search_page(session, query, cursor or None)
         feed = search_feed(cfg, q, source, levels).path("atom").lstrip("/")
     except BadQuery as err:
-        return render(request, session, "search.html.j2", 400, form=form, error=str(err),
+        return render(request, session, "search.html.j2", 400, form=form, error=web_message(err),
                       page=None, levels=LEVELS, orgs=ORGANISATIONS)
     following = request.url.include_query_params(cursor=page.next_cursor)
     return render(request, session, "search.html.j2", form=form, error=None, page=page,

@@ -17,6 +17,7 @@ from sqlalchemy import JSON, DateTime, Engine, MetaData, create_engine, event
 from sqlalchemy.engine import URL, Dialect, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 from sqlalchemy.types import TypeDecorator
 
 BUSY_TIMEOUT_MS = 15_000
@@ -116,10 +117,15 @@ def parse_url(url: str) -> URL:
     return parsed
 
 
-def make_engine(url: str) -> Engine:
+def make_engine(url: str, *, one_connection: bool = False) -> Engine:
     """Create an engine; for SQLite, create the parent directory and set the pragmas.
-    DatabaseUnavailable for a URL coopwatch cannot use."""
+    DatabaseUnavailable for a URL coopwatch cannot use.
+
+    `one_connection`: every checkout gets the same connection (StaticPool), so a checkout never
+    waits — for a caller that never uses it from two threads at once (the feed server's event
+    loop, which must not block on a pool other threads have exhausted)."""
     parsed = parse_url(url)
+    pool: dict[str, Any] = {"poolclass": StaticPool} if one_connection else {}
     if parsed.get_backend_name() == "sqlite":
         from pathlib import Path
 
@@ -129,10 +135,10 @@ def make_engine(url: str) -> Engine:
         # A pool as large as the feed server's usual concurrency: past pool_size, every
         # request opens and closes its own connection (pragmas and all; bench/feed.py).
         engine = _create(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
-                         pool_size=SQLITE_POOL, max_overflow=SQLITE_POOL)
+                         **pool or {"pool_size": SQLITE_POOL, "max_overflow": SQLITE_POOL})
         event.listen(engine, "connect", _on_sqlite_connect)
         return engine
-    return _create(url, pool_pre_ping=True)
+    return _create(url, pool_pre_ping=True, **pool)
 
 
 def _create(url: str, **kwargs: Any) -> Engine:

@@ -56,6 +56,16 @@ class SearchTimeout(BadQuery):
     """The query ran past its time limit and was stopped."""
 
 
+class QuerySyntax(BadQuery):
+    """Query-language syntax in free text. The message offers the CLI's way out, raw mode;
+    `plain` is the same without it, for the web API and pages, which have no raw mode."""
+
+    def __init__(self, syntax: str) -> None:
+        self.plain = f"'{syntax}' is query syntax, not text: search words or \"phrases\""
+        super().__init__(f"{self.plain}, or use raw mode (--raw) for the full-text engine's "
+                         "own syntax")
+
+
 @dataclass(frozen=True)
 class SearchQuery:
     text: str | None = None
@@ -87,8 +97,7 @@ def parse_terms(query: str) -> list[str]:
     if query.count('"') % 2:
         raise BadQuery('unbalanced double quote: close the "phrase" or remove the quote')
     if m := _SYNTAX.search(query):
-        raise BadQuery(f"'{m.group()}' is query syntax, not text: search words or \"phrases\","
-                       " or use raw mode (--raw) for the full-text engine's own syntax")
+        raise QuerySyntax(m.group())
     distinct: dict[str, str] = {}
     for phrase, word in _TERM.findall(query):
         term = " ".join(_WORD.findall(phrase or word))

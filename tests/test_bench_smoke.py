@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCHES = ("crawl", "idle_check", "upsert", "search", "feed", "daemon_memory", "alert_latency",
-           "freshness")
+BENCHES = ("crawl", "idle_check", "upsert", "search", "feed", "web_load", "daemon_memory",
+           "alert_latency", "freshness")
 
 pytestmark = pytest.mark.slow
 

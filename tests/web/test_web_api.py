@@ -102,6 +102,29 @@ def test_bad_parameters_are_400_with_a_message(api: TestClient, query: str,
     assert response.json()["status"] == 400 and message in response.json()["error"]
 
 
+def test_bad_query_messages_speak_in_api_terms(api: TestClient) -> None:
+    for path in ("/api/items?q=border;drop", "/api/items?q=a:b", "/feeds/search.atom?q=a*"):
+        message = api.get(path).json()
+        message = message.get("error") or message["detail"]
+        assert "query syntax" in message and "--" not in message, path  # no CLI flags
+    page = api.get("/?q=border;drop")
+    assert page.status_code == 400 and "query syntax" in page.text and "--raw" not in page.text
+
+
+def test_runs_of_an_unknown_source_are_400_as_items_are(api: TestClient) -> None:
+    for path in ("/api/runs?source=bogus", "/api/items?source=bogus"):
+        response = api.get(path)
+        assert response.status_code == 400, path
+        assert response.json()["error"] == "unknown source 'bogus': use osce or interpol"
+    assert api.get("/api/runs?source=").status_code == 200  # empty: any source, as for items
+
+
+def test_no_page_loads_code_from_elsewhere(api: TestClient) -> None:
+    for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
+        assert api.get(path).status_code == 404, path  # Swagger UI / ReDoc came from a CDN
+    assert api.get("/openapi.json").json()["paths"]  # the API's document stays
+
+
 def test_one_item_in_full_with_reasons_and_story(api: TestClient) -> None:
     item = api.get("/api/items/1").json()
     assert item["relevance"] == "primary" and item["reasons"][-1]["rule"].startswith("decision:")
