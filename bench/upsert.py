@@ -10,8 +10,8 @@ of the archive:
   batched   storage.batch.upsert_articles, COOPWATCH_STORE_BATCH (50) articles per
             transaction, as the crawler's StoreItem does — the figure;
   1000/txn  the same, 1,000 per transaction (a variant the crawler does not use);
-  1 txn/item  storage.repository.upsert_article, one transaction per item (the crawler before
-            batching; what seeds and tests still use).
+  1 txn/item  storage.batch.upsert_article (a batch of one), one transaction per item (as the
+            crawler retries a failed batch; the price of not batching).
 Baseline: the same articles' rows (canonical URL and fingerprints computed) as core multi-row
 INSERTs, 50 per transaction — the floor of the batched path, without lookups, dedupe or
 stories. Where the rest goes: on SQLite the baseline is measured again with the FTS5 insert
@@ -100,8 +100,8 @@ def copy_rows(from_url: str, to_url: str) -> None:
 
 def upsert_one_per_txn(url: str, arts: list[Any]) -> tuple[float, list[str]]:
     """Seconds to upsert every article with upsert_article, one transaction each; outcomes."""
+    from storage.batch import upsert_article
     from storage.db import session_factory
-    from storage.repository import upsert_article
 
     factory = session_factory(url)
     outcomes = []

@@ -1,25 +1,38 @@
-"""Store a batch of Articles in one transaction: exactly what storage.repository.upsert_article
-does for each of them in turn, but set-based — a few bulk reads, every decision in memory, then
-bulk writes (multi-row INSERT … RETURNING, executemany UPDATE).
+"""The upsert engine: store Articles in one transaction and say, for each, what happened —
+new | unchanged | updated | duplicate (storage.repository.Outcome). Set-based: a few bulk reads,
+every decision in memory, then bulk writes (multi-row INSERT … RETURNING, executemany UPDATE).
 
-Why: upsert_article makes a dozen ORM round trips per article. And on SQLite the FTS5 insert
-trigger flushes FTS5's pending terms at every statement, so one multi-row INSERT indexes a
-whole batch for the price of one flush instead of one per item (bench/upsert.py).
+What the outcomes mean, for each article in turn:
+  duplicate   its canonical URL is an alias of an item; or no item has its URL and an item of
+              the same source has its content hash, or (same publication day) nearly its wording
+              — the article's URL becomes an alias of that item;
+  unchanged   an item has its URL and no material field changed (relevance may still move);
+  updated     an item has its URL and a material field changed: a revision keeps the old values;
+  new         none of these: a new item, in the story of the best-matching item published within
+              the story window, or in a story of its own (storage.stories.match_reason).
+The change counter (storage.state) counts new items, revisions and moved relevance levels.
 
-How the sequence stays exact: every row a decision can read is loaded before the first one —
-items by canonical URL and by alias, items with the batch's content hashes, and items
-published in the date windows of the articles that may be new (stories look 3 days either
-way; near-duplicates are same-day). The articles are then decided in order against that state,
-which each decision updates as upsert_article's would (new items, revisions, aliases, stories),
-so an article sees what the earlier ones of its batch did. New items and stories get their ids
-at the INSERT after the last decision; until then they are referred to by object.
+Why set-based: one article at a time through the ORM took a dozen round trips each. And on
+SQLite the FTS5 insert trigger flushes FTS5's pending terms at every statement, so one
+multi-row INSERT indexes a whole batch for the price of one flush instead of one per item
+(bench/upsert.py).
+
+How a batch decides as one article at a time would: every row a decision can read is loaded
+before the first one — items by canonical URL and by alias, items with the batch's content
+hashes, and items published in the date windows of the articles that may be new (stories look
+3 days either way; near-duplicates are same-day). The articles are then decided in order against
+that state, which each decision updates (new items, revisions, aliases, stories), so an article
+sees what the earlier ones of its batch did: the results do not depend on the batch size
+(tests/storage/test_batch_upsert.py). New items and stories get their ids at the INSERT after
+the last decision; until then they are referred to by object.
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from datetime import timedelta
+from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -37,24 +50,23 @@ from storage.batch_io import (
 )
 from storage.canonical import canonical_url, guid_for
 from storage.db import utcnow
-from storage.fingerprint import jaccard, shingle_set
-from storage.repository import (
-    MATERIAL_FIELDS,
-    NEAR_DUPLICATE_RESEMBLANCE,
-    Outcome,
-    UpsertResult,
-    _comparable,
-    _jsonable,
-    _values,
-)
+from storage.fingerprint import jaccard, normalise, shingle_set
+from storage.repository import Outcome, UpsertResult
 from storage.stories import match_reason
 
-logger = logging.getLogger("storage.repository")  # the same log lines as upsert_article
+logger = logging.getLogger(__name__)
+
+# Near-duplicate within one source and day: nearly the same wording (shingle Jaccard). Simhash
+# alone is too coarse for short texts, and the few same-day candidates make the exact test cheap.
+NEAR_DUPLICATE_RESEMBLANCE = 0.8
+# Fields whose change makes a revision; compared on normalised text, so re-spacing is not one.
+MATERIAL_FIELDS = ("title", "subtitle", "summary", "body", "place", "published_at",
+                   "content_type", "tags")
 
 
 def upsert_articles(session: Session, articles: Sequence[Article]) -> list[UpsertResult]:
-    """Insert or update the articles, in order, as one upsert_article each would; never
-    commits. Raises before writing anything if an article's URL is unusable."""
+    """Insert or update the articles, in order; never commits (the caller's transaction
+    does). Raises before writing anything if an article's URL is unusable."""
     if not articles:
         return []
     session.flush()  # the lookups below read the database, not the session
@@ -67,6 +79,11 @@ def upsert_articles(session: Session, articles: Sequence[Article]) -> list[Upser
         logger.info("Duplicate of item %(item_id)s by %(rule)s: %(url)s",
                     {"item_id": row.id, "rule": rule, "url": url})
     return results(session, state, decisions)
+
+
+def upsert_article(session: Session, article: Article) -> UpsertResult:
+    """upsert_articles for one article."""
+    return upsert_articles(session, [article])[0]
 
 
 def _prepare(article: Article) -> Prepared:
@@ -110,7 +127,7 @@ def _decide(state: State, p: Prepared) -> Decision:
 def _update(state: State, row: Row, p: Prepared) -> Decision:
     values = p.values
     changed = tuple(f for f in MATERIAL_FIELDS
-                    if _comparable(f, getattr(row, f)) != _comparable(f, values[f]))
+                    if _comparable(getattr(row, f)) != _comparable(values[f]))
     previous_level = row.relevance_level
     row.set(last_seen_at=state.now)
     if not changed:
@@ -144,7 +161,7 @@ def _find_duplicate(state: State, p: Prepared, chash: str) -> tuple[Row | None, 
         if cand.source != source or cand.published_at == end:
             continue
         mine = p.shingle_set() if mine is None else mine
-        # resemblance(f"{cand.title} {cand.body}", text), the article's side already shingled
+        # the article's side shingled once, by hashes()
         if jaccard(shingle_set(f"{cand.title} {cand.body}"), mine) >= (
                 NEAR_DUPLICATE_RESEMBLANCE):
             return cand, "near_duplicate"
@@ -152,7 +169,8 @@ def _find_duplicate(state: State, p: Prepared, chash: str) -> tuple[Row | None, 
 
 
 def _assign_story(state: State, row: Row) -> None:
-    """storage.stories.assign_story over the batch's rows."""
+    """Join the best-matching story published within the window (ties: the first candidate
+    in (published_at, id) order), or start a story of the row's own."""
     best: tuple[Row, str, str, float] | None = None
     story: int | NewStory
     if row.published_at is not None:
@@ -182,3 +200,35 @@ def _assign_story(state: State, row: Row) -> None:
     row.story = story
 
 
+
+
+def _comparable(value: Any) -> Any:
+    if isinstance(value, str):
+        return normalise(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value
+
+
+def _jsonable(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, datetime) else value
+
+
+def _values(article: Article) -> dict[str, Any]:
+    return {
+        "title": article.title.strip(),
+        "subtitle": article.subtitle,
+        "summary": article.summary,
+        "body": article.body or "",
+        "place": article.place,
+        "published_at": article.published_at,
+        "content_type": article.content_type,
+        "tags": list(article.tags),
+        "language": article.language,
+        "published_layer": article.published_layer,
+        "published_raw": article.published_raw,
+        "provenance": dict(article.provenance),
+        "relevance_level": article.relevance.level.value,
+        "relevance_score": article.relevance.score,
+        "relevance_reasons": list(article.relevance.reasons),
+    }

@@ -19,7 +19,7 @@ from storage.fingerprint import fingerprints
 from storage.models import Item, ItemAlias, ItemRevision, Story, StoryMerge
 from storage.repository import Outcome, UpsertResult
 from storage.state import bump
-from storage.stories import STORY_WINDOW_DAYS, _place_key
+from storage.stories import STORY_WINDOW_DAYS, place_key
 
 ITEM: Table = Item.__table__  # type: ignore[assignment]
 STORY: Table = Story.__table__  # type: ignore[assignment]
@@ -65,7 +65,7 @@ class Row:
         for name, value in zip(names, values, strict=True):
             setattr(self, name, value)
         self.new = seq is not None
-        # Where the sequential path's queries would meet it: by id, new items after every old.
+        # Candidates are taken in id order, and a new item's id comes after every old one's.
         self.order = (1, seq) if seq is not None else (0, self.id)
         self.story: int | NewStory | None = getattr(self, "story_id", None)
         self.dirty: set[str] | None = None  # the columns this batch changed
@@ -230,7 +230,7 @@ def _load_bodies(session: Session, state: State, dated: list[Prepared]) -> None:
     bodiless = [r for r in state.rows.values() if not r.has("body")]
     by_place: dict[str, list[Row]] = defaultdict(list)
     for row in bodiless:
-        if row.published_at is not None and (key := _place_key(row.place)) is not None:
+        if row.published_at is not None and (key := place_key(row.place)) is not None:
             by_place[key].append(row)
     need: set[int] = set()
     for p in dated:
@@ -241,7 +241,7 @@ def _load_bodies(session: Session, state: State, dated: list[Prepared]) -> None:
                     if r.source == p.article.source and r.published_at < end
                     and not r.has("body"))
         low, high = published - WINDOW, published + WINDOW
-        need.update(r.id for r in by_place.get(_place_key(p.values["place"]) or "", ())
+        need.update(r.id for r in by_place.get(place_key(p.values["place"]) or "", ())
                     if low <= r.published_at <= high)
     for chunk in _chunks(need):
         for item_id, body in session.execute(select(ITEM.c.id, ITEM.c.body)

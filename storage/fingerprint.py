@@ -83,12 +83,8 @@ def _shingles(tokens: list[str]) -> list[str]:
     return [f"{a} {b} {c}" for a, b, c in zip(tokens, tokens[1:], tokens[2:], strict=False)]
 
 
-def resemblance(a: str, b: str) -> float:
-    """Jaccard similarity of the two texts' word 3-shingles (1.0 = same wording)."""
-    return jaccard(shingle_set(a), shingle_set(b))
-
-
 def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    """Similarity of two shingle sets (1.0 = same wording)."""
     return len(a & b) / len(a | b) if a and b else 0.0
 
 

@@ -19,9 +19,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from storage.article import Article, Origin, Relevance
+from storage.batch import upsert_articles
 from storage.db import as_utc_midnight
 from storage.fingerprint import normalise
-from storage.repository import Outcome, upsert_article
+from storage.repository import Outcome
 
 SEEDS_DIR = Path(__file__).parent / "seeds"
 Classifier = Callable[[Article], Relevance]
@@ -136,10 +137,11 @@ def import_seeds(session: Session, classify: Classifier | None = None,
                  seeds_dir: Path = SEEDS_DIR) -> dict[str, Any]:
     """Upsert the seeded archive; returns {outcome: count, "items": [ids]}."""
     counts: dict[str, Any] = {o.value: 0 for o in Outcome} | {"items": []}
-    for article in seed_articles(seeds_dir):
-        if classify is not None:
+    articles = seed_articles(seeds_dir)
+    if classify is not None:
+        for article in articles:
             article.relevance = classify(article)
-        result = upsert_article(session, article)
+    for result in upsert_articles(session, articles):
         counts[result.outcome.value] += 1
         counts["items"].append(result.item.id)
     return counts

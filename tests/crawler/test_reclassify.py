@@ -12,10 +12,10 @@ from typer.testing import CliRunner
 from coopwatch.cli import app
 from crawler.reclassify import reclassify
 from crawler.relevance import classify_article, load_rules
+from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import AlertOutbox, Item
 from storage.outbox import AlertPolicy, enqueue_news_alerts
-from storage.repository import upsert_article
 from storage.seed import import_seeds, seed_articles
 
 runner = CliRunner()

@@ -13,9 +13,10 @@ from sqlalchemy import select
 from feeds.build import build_feed
 from feeds.spec import FORMATS, FeedSpec, Format, search_feed, standard_feeds
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import Item
-from storage.repository import Outcome, upsert_article
+from storage.repository import Outcome
 from storage.seed import seed_articles
 
 ALL = FeedSpec("combined", "all")

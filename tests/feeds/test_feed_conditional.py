@@ -24,9 +24,9 @@ from feeds.conditional import (
 )
 from feeds.spec import FeedSpec, Format
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import ArchiveState, Item
-from storage.repository import upsert_article
 
 ETAG = '"abc123"'
 CHANGED = datetime(2025, 3, 3, 12, 0, 30, 500_000, tzinfo=UTC)

@@ -18,8 +18,8 @@ from feeds.render import render
 from feeds.spec import FORMATS, FeedSpec
 from feeds.text import TITLE_MAX_CHARS, clean_html, one_line, xml_safe
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.models import Item
-from storage.repository import upsert_article
 
 FRAGMENTS = ["\x00", "\x01\x08", "\x0b\x0c", "\x1b[31m", "\x7f", "\ufffe", "\ud800", "]]>",
              "<![CDATA[", "&", "&amp;", "&nbsp;", "&#0;", "<", ">", '"', "'", "🚓🤝🇪🇺",

@@ -12,10 +12,10 @@ from sqlalchemy import select
 from coopwatch.config import Config, load_config
 from scheduler.alerts import backoff, deliver_pending, retry, send_test
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import AlertOutbox
 from storage.outbox import enqueue_news_alerts, policy_from_config
-from storage.repository import upsert_article
 
 BODY = "The OSCE and INTERPOL signed a joint action plan on border security in {place}."
 TOPICS = ("", "border security", "cybercrime", "trafficking", "firearms")

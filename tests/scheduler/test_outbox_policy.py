@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from coopwatch.config import ConfigError, load_config
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.models import AlertOutbox, Item
 from storage.outbox import (
     AlertPolicy,
@@ -19,7 +20,6 @@ from storage.outbox import (
     enqueue_news_alerts,
     policy_from_config,
 )
-from storage.repository import upsert_article
 
 MAIL = "mailto://user:s3cret@127.0.0.1:2525?to=ops@example.org"
 HOOK = "json://127.0.0.1:8099/hook"

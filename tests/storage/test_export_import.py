@@ -20,10 +20,10 @@ from crawler.relevance import classify_article, load_rules
 from storage import migrate
 from storage.archive_import import ImportFailed, import_archive
 from storage.article import Article
+from storage.batch import upsert_article
 from storage.db import engine_for, session_factory, session_scope
 from storage.export import ExportFilter, export_csv, export_jsonl
 from storage.models import Item, ItemAlias, ItemRevision, Story
-from storage.repository import upsert_article
 from storage.seed import import_seeds
 
 RULES = load_rules()

@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.models import Item, ItemAlias, ItemRevision, StoryMerge
-from storage.repository import Outcome, upsert_article
+from storage.repository import Outcome
 
 BODY = ("VIENNA, 3 March 2024 – The OSCE and INTERPOL held a joint training course for border "
         "officers from Central Asia on the use of INTERPOL databases at border crossing points. "

@@ -16,8 +16,8 @@ from coopwatch.config import Config, load_config
 from crawler.relevance import classify_article, load_rules
 from feeds.app import create_app
 from storage.article import Article
+from storage.batch import upsert_article
 from storage.db import session_scope
-from storage.repository import upsert_article
 from storage.seed import import_seeds
 
 TOKEN = "s3cret-token"

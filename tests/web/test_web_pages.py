@@ -82,7 +82,7 @@ def test_scraped_text_is_escaped_everywhere(web: TestClient, sqlite_url: str,
                                             app_for: Callable[..., TestClient]) -> None:
     from crawler.relevance import classify_article, load_rules
     from storage.article import Article
-    from storage.repository import upsert_article
+    from storage.batch import upsert_article
 
     evil = '<script>alert("x")</script> OSCE and INTERPOL sign a joint <b>plan</b>'
     article = Article(source="osce", url="https://www.osce.org/x/1", title=evil,
