@@ -28,6 +28,9 @@ from benchlib import bench_env, free_port, parser, percentile, process, wait_htt
 
 CLIENTS = 100
 CLIENT_TIMEOUT_S = 30.0
+# Idle connections are dropped well before uvicorn's 5 s keep-alive timeout: at equal timeouts a
+# request can be sent on a connection the server is closing (a ReadError that is no server fault).
+KEEPALIVE_S = 2.0
 
 
 async def hammer(base: str, paths: list[str], total: int, clients: int) -> dict[str, Any]:
@@ -38,7 +41,8 @@ async def hammer(base: str, paths: list[str], total: int, clients: int) -> dict[
     latencies: list[float] = []
     sent = 0
     async with httpx.AsyncClient(base_url=base, timeout=CLIENT_TIMEOUT_S,
-                                 limits=httpx.Limits(max_connections=clients)) as client:
+                                 limits=httpx.Limits(max_connections=clients,
+                                                     keepalive_expiry=KEEPALIVE_S)) as client:
         async def one_client() -> None:
             nonlocal sent
             while sent < total:
