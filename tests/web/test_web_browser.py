@@ -28,6 +28,8 @@ from selenium.common.exceptions import NoSuchElementException, StaleElementRefer
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from coopwatch.config import Config, load_config
@@ -163,6 +165,14 @@ def axe_violations(driver: WebDriver, axe: str, skip_rules: tuple[str, ...] = ()
                        for n in v["nodes"]]} for v in result]
 
 
+def click_and_load(driver: WebDriver, element: WebElement) -> None:
+    """Click a link or button and wait for the next page: a click returns before a form's
+    navigation ends, and an element found in between belongs to the old page (stale)."""
+    page = driver.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(driver, 30, poll_frequency=0.1).until(staleness_of(page))
+
+
 def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) -> None:
     css = By.CSS_SELECTOR
     site.replica.publish("osce", title=NEWS, date="2026-11-20", place="Skopje",
@@ -177,18 +187,18 @@ def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) 
 
     search = browser.find_element(By.ID, "q")
     search.send_keys('"joint action plan"')
-    browser.find_element(By.ID, "search").click()
+    click_and_load(browser, browser.find_element(By.ID, "search"))
     assert "match “\"joint action plan\"”" in browser.find_element(By.ID, "count").text
     first = browser.find_element(css, "li.result h2 a")
     assert first.text.startswith("OSCE Secretariat and INTERPOL launch joint action plan")
-    first.click()
+    click_and_load(browser, first)
 
     why = browser.find_element(By.ID, "why")  # the item: why it matched, spans marked
     assert why.text.startswith("Why primary")
     assert browser.find_elements(css, ".body mark.alias")
     assert browser.find_elements(css, ".body .decisive")
     shot(browser, "2-item")
-    browser.find_element(By.ID, "story-link").click()
+    click_and_load(browser, browser.find_element(By.ID, "story-link"))
 
     versions = browser.find_elements(css, ".versions article.version")  # side by side
     assert [v.get_attribute("class") for v in versions] == ["version org-osce",
@@ -196,7 +206,7 @@ def test_search_read_and_crawl_now_in_a_browser(browser: WebDriver, site: Site) 
     assert versions[0].location["y"] == versions[1].location["y"]
     shot(browser, "3-story")
 
-    browser.find_element(By.LINK_TEXT, "Sources").click()
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "Sources"))
     browser.find_element(css, "#source-osce input[name=token]").send_keys(TOKEN)
     browser.find_element(By.ID, "crawl-osce").click()
     # The POST answers once the crawl child has opened its run (a second or more under load),
