@@ -17,6 +17,7 @@ from coopwatch.cli import JsonOpt, cell, config, db_session, emit_json, fail
 from coopwatch.config import ConfigError
 from storage.models import MAX_ID, AlertOutbox, Source
 from storage.views import iso, source_json
+from storage.websub import hub_status
 
 
 def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
@@ -119,12 +120,15 @@ def register(app: typer.Typer) -> None:
     @app.command("sources")
     def sources(as_json: JsonOpt = False) -> None:
         """Show each source's health: state, open alarms, last success and error, 304 ratio,
-        and the monitor's next check with why (busy or quiet hours, Retry-After, …).
+        and the monitor's next check with why (busy or quiet hours, Retry-After, …); with
+        COOPWATCH_WEBSUB_HUB set, a line on what the hub has been told.
 
         Example:  coopwatch sources --json"""
-        with db_session(config()) as session:
+        cfg = config()
+        with db_session(cfg) as session:
             rows = [source_json(session, s) for s in
                     session.scalars(select(Source).order_by(Source.name))]
+            hub = hub_status(session) if cfg["COOPWATCH_WEBSUB_HUB"] else None
         if as_json:
             emit_json(rows)
             return
@@ -140,3 +144,5 @@ def register(app: typer.Typer) -> None:
                                       if r["next_check"] else
                                       "not scheduled (the monitor sets it)")))
         Console().print(table)  # made per command: rich reads COLUMNS when made
+        if hub is not None:
+            typer.echo(f"WebSub hub {cfg['COOPWATCH_WEBSUB_HUB']}: {hub}")

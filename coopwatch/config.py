@@ -47,6 +47,9 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_WEB_QUEUE_S", 15,
            "Seconds a web request may wait for its turn when the server is busy; then 503 "
            "with Retry-After"),
+    Option("COOPWATCH_WEBSUB_HUB", "",
+           "WebSub hub URL: every feed links it (rel=\"hub\", with rel=\"self\" under "
+           "COOPWATCH_PUBLIC_URL) and the hub is pinged when a feed's content changes"),
     Option("COOPWATCH_CHECK_EVERY_MIN", "",
            "Check each source at this fixed interval in minutes instead of the adaptive "
            "schedule (fractions allowed; per source: check_every_min in a [sources.NAME] "

@@ -3,8 +3,8 @@ mounts its router on the same app: `app.include_router(api_router)`.
 
 State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name), `sessions`
 (a sessionmaker on COOPWATCH_DATABASE_URL), `engine` (its engine), `loop_engine` (SQLite: one
-connection of its own for reads on the event loop, see feeds.routes; else None) and `rendered`
-(recent feed documents by ETag).
+connection of its own for reads on the event loop, see feeds.routes; else None), `rendered`
+(recent feed documents by ETag) and `websub` (the hub the feeds link, or None).
 
 Around the routes, outermost first: security headers, HEAD as GET (feeds.head), the admission
 queue (feeds.admission: as many requests at once as the pool has connections).
@@ -32,6 +32,7 @@ from feeds.head import HeadAsGet
 from feeds.routes import router
 from feeds.security import SecurityHeaders
 from feeds.spec import standard_feeds
+from feeds.websub import websub_for
 from storage.db import engine_for, make_engine, session_factory
 
 logger = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ def create_app(cfg: Config | None = None) -> FastAPI:
     app.state.loop_engine = (make_engine(cfg.database_url, one_connection=True)
                              if engine.dialect.name == "sqlite" else None)
     app.state.rendered = RenderedFeeds()
+    app.state.websub = websub_for(cfg)
     web.install(app)  # the archive pages; first, so that `/` is the archive's search page
     app.include_router(router)
     app.include_router(metrics.router)

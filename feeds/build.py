@@ -9,6 +9,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -24,6 +25,9 @@ from feeds.queries import (
 from feeds.render import render
 from feeds.spec import FeedSpec, Format
 
+if TYPE_CHECKING:  # feeds.websub builds on this module
+    from feeds.websub import WebSub
+
 # Bump when the rendered XML changes for the same data, so readers' cached copies are replaced.
 RENDERING = 1
 
@@ -35,13 +39,15 @@ class Validators:
 
 
 def feed_validators(session: Session, spec: FeedSpec, fmt: Format,
-                    base_url: str) -> Validators:
+                    base_url: str, websub: WebSub | None = None) -> Validators:
     """ETag and Last-Modified of a feed, from one primary-key read (no rendering)."""
-    return validators_for(feed_state(session, spec), spec, fmt, base_url)
+    return validators_for(feed_state(session, spec), spec, fmt, base_url, websub)
 
 
-def validators_for(state: FeedState, spec: FeedSpec, fmt: Format, base_url: str) -> Validators:
-    key = repr((RENDERING, fmt, base_url.rstrip("/"), spec, state.fingerprint))
+def validators_for(state: FeedState, spec: FeedSpec, fmt: Format, base_url: str,
+                   websub: WebSub | None = None) -> Validators:
+    # The hub links are part of the document: setting or changing the hub changes the ETag.
+    key = repr((RENDERING, fmt, base_url.rstrip("/"), spec, state.fingerprint, websub))
     digest = hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:24]
     return Validators(etag=f'"{digest}"', last_modified=state.last_modified)
 
@@ -55,12 +61,16 @@ def feed_entries(session: Session, spec: FeedSpec, base_url: str,
     return [item_entry(item, base_url, names) for item in items]
 
 
-def build_feed(session: Session, spec: FeedSpec, fmt: Format, base_url: str) -> bytes:
-    """The feed document; `base_url` is where the feeds are served (links, rel="self")."""
+def build_feed(session: Session, spec: FeedSpec, fmt: Format, base_url: str,
+               websub: WebSub | None = None) -> bytes:
+    """The feed document; `base_url` is where the feeds are served (links, rel="self");
+    with `websub`, it links the hub and its rel="self" is the topic the hub is pinged with."""
     base_url = base_url.rstrip("/")
     names = source_titles(session)
+    self_url = websub.topic(spec, fmt) if websub else base_url + spec.path(fmt)
     return render(spec, feed_entries(session, spec, base_url, names), fmt, base_url,
-                  feed_state(session, spec).last_modified, names)
+                  feed_state(session, spec).last_modified, names, self_url,
+                  websub.hub if websub else None)
 
 
 class RenderedFeeds:

@@ -5,7 +5,7 @@ counts live (and a restart of the server loses none).
 Per source: crawl runs by status, requests, 304 answers, items new and updated, errors (totals
 over non-dry runs), seconds since the last successful crawl, error streak, open health alarms;
 items in the archive by source and level; alert rows by kind and status (sent, pending, dead)
-and failed delivery attempts.
+and failed delivery attempts; WebSub feed changes waiting for the hub and their failed pings.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from starlette.responses import Response
 
 from storage.db import utcnow
 from storage.models import AlertOutbox, CrawlRun, HealthAlarm, Item, Source
+from storage.websub import hub_status
 
 router = APIRouter()
 RUN_TOTALS = (("requests", "crawl_requests", "Requests sent to the site"),
@@ -62,6 +63,7 @@ class ArchiveCollector(Collector):
             items.add_metric([source, level], n)
         yield items
         yield from self._alerts()
+        yield from self._websub()
 
     def _sources(self) -> Iterator[Metric]:
         age = GaugeMetricFamily("coopwatch_source_last_success_age_seconds",
@@ -98,6 +100,15 @@ class ArchiveCollector(Collector):
         for kind, fails in sorted(failed_by_kind.items()):
             failed.add_metric([kind], fails)
         yield from (rows, failed)
+
+
+    def _websub(self) -> Iterator[Metric]:
+        hub = hub_status(self.session)
+        yield GaugeMetricFamily("coopwatch_websub_waiting_changes", "Feed changes the WebSub "
+                                "hub has not been told about yet", value=hub.waiting)
+        yield GaugeMetricFamily("coopwatch_websub_failed_pings", "Failed pings of the "
+                                "waiting changes (the hub is down or refuses)",
+                                value=hub.failed_tries)
 
 
 @router.get("/metrics", include_in_schema=False)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from feedgen.ext.base import BaseEntryExtension
+from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
@@ -21,6 +21,7 @@ from storage.article import ORGANISATIONS
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed with nothing in it yet
 TOPIC = "OSCE–INTERPOL co-operation"
+ATOM_NS = "http://www.w3.org/2005/Atom"
 
 
 class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
@@ -37,6 +38,18 @@ class RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
             etree.SubElement(entry, "link", href=link.href, rel="related", type="text/html",
                              title=link.title)
         return entry
+
+
+class RssHubLink(BaseExtension):  # type: ignore[misc]
+    """`<atom:link rel="hub">` in an RSS channel (WebSub §4). feedgen writes only the self
+    link of an RSS feed's atom:links; Atom feeds get the hub link from feedgen itself."""
+
+    def __init__(self) -> None:
+        self.hub = ""
+
+    def extend_rss(self, feed: Any) -> Any:
+        etree.SubElement(feed[0], f"{{{ATOM_NS}}}link", href=self.hub, rel="hub")
+        return feed
 
 
 def describe(spec: FeedSpec, names: dict[str, str]) -> tuple[str, str]:
@@ -65,14 +78,22 @@ def describe(spec: FeedSpec, names: dict[str, str]) -> tuple[str, str]:
 
 
 def render(spec: FeedSpec, entries: list[Entry], fmt: Format, base_url: str,
-           updated: datetime | None, names: dict[str, str]) -> bytes:
+           updated: datetime | None, names: dict[str, str], self_url: str | None = None,
+           hub: str | None = None) -> bytes:
+    """`self_url`: the feed's own URL (its id and rel="self"; default: under `base_url`);
+    `hub`: a WebSub hub to link."""
     title, description = describe(spec, names)
-    self_url = base_url + spec.path(fmt)
+    self_url = self_url or base_url + spec.path(fmt)
     fg = FeedGenerator()
     fg.id(self_url)
     fg.title(title)
     fg.description(description)
     fg.link(href=self_url, rel="self", type=MEDIA_TYPES[fmt].split(";")[0])
+    if hub and fmt == "atom":
+        fg.link(href=hub, rel="hub")
+    elif hub:
+        fg.register_extension("websub", RssHubLink, atom=False, rss=True)
+        fg.websub.hub = hub
     fg.link(href=f"{base_url}/", rel="alternate", type="text/html")
     fg.language("en")
     fg.updated(updated or NEVER)

@@ -78,7 +78,7 @@ async def feed(request: Request, name: str, ext: str, q: str | None = None,
         raise HTTPException(404, f"no feed {name!r}: use one of {known}")
     url = base_url(request)
     state = await _feed_state(request.app.state.engine, request.app.state.loop_engine, spec)
-    validators = validators_for(state, spec, fmt, url)
+    validators = validators_for(state, spec, fmt, url, request.app.state.websub)
     headers = cache_headers(validators.etag, validators.last_modified,
                             shortest_check_min(cfg))
     if is_not_modified(request.headers, validators.etag, validators.last_modified):
@@ -110,4 +110,4 @@ async def _feed_state(engine: Engine, loop_engine: Engine | None,
 
 def _render(request: Request, spec: FeedSpec, fmt: Format, url: str) -> bytes:
     with request.app.state.sessions() as session:  # read-only: closing it rolls back
-        return build_feed(session, spec, fmt, url)
+        return build_feed(session, spec, fmt, url, request.app.state.websub)

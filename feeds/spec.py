@@ -43,6 +43,13 @@ class FeedSpec:
         return f"{path}?{urlencode(params)}" if params else path
 
 
+def public_base_url(cfg: Config) -> str:
+    """COOPWATCH_PUBLIC_URL, or the server's own address (http://HOST:PORT)."""
+    url = str(cfg["COOPWATCH_PUBLIC_URL"]) or (
+        f"http://{cfg['COOPWATCH_HOST']}:{cfg.get_int('COOPWATCH_PORT')}")
+    return url.rstrip("/")
+
+
 def _levels(values: list[str], what: str) -> tuple[str, ...]:
     """Known levels in canonical order, from repeated and/or comma-separated values."""
     asked = {v.strip() for value in values for v in value.replace(",", " ").split()}

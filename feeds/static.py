@@ -16,14 +16,8 @@ from coopwatch.config import Config
 from feeds.build import build_feed
 from feeds.index import index_html
 from feeds.queries import source_titles
-from feeds.spec import FORMATS, standard_feeds
-
-
-def public_base_url(cfg: Config) -> str:
-    """COOPWATCH_PUBLIC_URL, or the server's own address (http://HOST:PORT)."""
-    url = str(cfg["COOPWATCH_PUBLIC_URL"]) or (
-        f"http://{cfg['COOPWATCH_HOST']}:{cfg.get_int('COOPWATCH_PORT')}")
-    return url.rstrip("/")
+from feeds.spec import FORMATS, public_base_url, standard_feeds
+from feeds.websub import websub_for
 
 
 def _write(path: Path, data: bytes) -> None:
@@ -37,10 +31,11 @@ def write_static(session: Session, cfg: Config, out_dir: Path) -> list[dict[str,
     """Write every standard feed in both formats and the index; returns what was written."""
     feeds = standard_feeds(cfg)
     base = public_base_url(cfg)
+    websub = websub_for(cfg)
     written: list[dict[str, object]] = []
     for spec in feeds.values():
         for fmt in FORMATS:
-            data = build_feed(session, spec, fmt, base)
+            data = build_feed(session, spec, fmt, base, websub)
             path = out_dir / spec.path(fmt).lstrip("/")
             _write(path, data)
             written.append({"path": str(path), "url": base + spec.path(fmt), "bytes": len(data)})

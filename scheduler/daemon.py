@@ -14,7 +14,7 @@ Settings: COOPWATCH_CHECK_SOURCES, COOPWATCH_CHECK_EVERY_MIN (per source: check_
 [sources.NAME] table) or the adaptive schedule's COOPWATCH_DAILY_REQUESTS,
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
 COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,
-COOPWATCH_DATA_DIR.
+COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S).
 """
 
 from __future__ import annotations
@@ -35,7 +35,8 @@ from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
 from coopwatch.config import Config
-from scheduler import jobs, schedule
+from feeds.websub import websub_for
+from scheduler import jobs, schedule, websub
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -139,6 +140,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     from feeds.server import make_server
 
     wanted_jobs(cfg)  # a bad interval fails here, before anything starts
+    hub = websub_for(cfg)  # and a bad hub URL
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -159,6 +161,9 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     retry_s = max(1.0, min(cfg.get_float("COOPWATCH_ALERT_RETRY_S"), 60.0))
     scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
                       id="deliver-alerts", jobstore="memory", next_run_time=datetime.now(UTC))
+    if hub:  # also after each check; this pass retries failed pings and sees other writers
+        scheduler.add_job("scheduler.jobs:publish_feeds", IntervalTrigger(seconds=websub.PASS_S),
+                          id="websub-publish", jobstore="memory", next_run_time=datetime.now(UTC))
     scheduler.add_listener(lambda event: reschedule_after_check(scheduler, event, db_url),
                            EVENT_JOB_EXECUTED)
     scheduler.resume()

@@ -4,6 +4,7 @@ reference to the function and its arguments, never an object):
     check_source(name)  crawl in a child (it stores items + alert rows) → judge health →
                         deliver due alerts → plan the next check (scheduler.schedule)
     deliver_alerts()    one delivery pass (retries come due between crawls)
+    publish_feeds()     tell the WebSub hub which feeds changed (scheduler.websub)
 
 Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (the monitor is
 stopping and the crawl outlived its grace period) and `recover_runs` (runs left open by a
@@ -22,9 +23,9 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopwatch.config import Config, load_config
+from coopwatch.config import Config, ConfigError, load_config
 from crawler.child import crawl_in_child
-from scheduler import schedule
+from scheduler import schedule, websub
 from scheduler.alerts import DeliveryReport, deliver_pending
 from storage.db import session_scope, utcnow
 from storage.health import evaluate
@@ -87,11 +88,13 @@ def next_check(source: str, cfg: Config) -> dict[str, Any]:
 
 def after_crawl(source: str, summary: dict[str, Any], cfg: Config | None = None) -> None:
     """What follows every crawl, scheduled, CLI or API: judge the source's health (one alarm
-    per episode; judging a run twice does nothing) and deliver the alerts it queued."""
+    per episode; judging a run twice does nothing), deliver the alerts it queued and ping the
+    WebSub hub for the feeds it changed."""
     cfg = cfg or load_config()
     with session_scope(cfg.database_url) as session:
         evaluate(session, source, summary, cfg)
     deliver_alerts()
+    publish_feeds(cfg)
 
 
 def deliver_alerts() -> DeliveryReport:
@@ -100,6 +103,18 @@ def deliver_alerts() -> DeliveryReport:
     report = deliver_pending(cfg.database_url, cfg)
     if report.sent or report.retrying or report.dead:
         logger.info("Alert delivery: %(report)s", {"report": report})
+    return report
+
+
+def publish_feeds(cfg: Config | None = None) -> websub.PublishReport | None:
+    """One WebSub pass (None: no hub configured); a failed ping is logged and retried."""
+    try:
+        report = websub.publish_changes(cfg or load_config())
+    except ConfigError as err:  # the crawl before it is stored: say what to fix, fail nothing
+        logger.error("WebSub: %(error)s", {"error": err})
+        return None
+    if report and (report.pinged or report.failed):
+        logger.info("WebSub: %(report)s", {"report": report})
     return report
 
 

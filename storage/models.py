@@ -218,3 +218,19 @@ class ArchiveState(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     version: Mapped[int] = mapped_column(BigInteger, default=0)
     changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebSubTopic(Base):
+    """A feed URL the WebSub hub is told about (scheduler.websub): what the hub last heard
+    (pinged_digest) and a change still to announce (pending_digest), retried with backoff."""
+
+    __tablename__ = "websub_topic"
+    url: Mapped[str] = mapped_column(String(1000), primary_key=True)
+    # The archive_state version the digests were computed at: unchanged, nothing to compute.
+    checked_version: Mapped[int] = mapped_column(BigInteger, default=-1)
+    pinged_digest: Mapped[str | None] = mapped_column(String(64))
+    pending_digest: Mapped[str | None] = mapped_column(String(64))
+    attempts: Mapped[int] = mapped_column(default=0)  # failed pings of the pending change
+    next_try_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(Text)
+    pinged_at: Mapped[datetime | None]

@@ -1,3 +1,3 @@
 """Fixtures of the scheduler tests: the real receivers of tests/scheduler/receivers.py."""
 
-from receivers import mailbox, webhook  # noqa: F401  (fixtures, found by name)
+from receivers import hub, mailbox, webhook  # noqa: F401  (fixtures, found by name)

@@ -1,4 +1,5 @@
-"""Real alert receivers on 127.0.0.1: an SMTP server (aiosmtpd) and a webhook endpoint.
+"""Real receivers on 127.0.0.1: an SMTP server (aiosmtpd), a webhook endpoint and a WebSub
+hub's publish endpoint.
 
 A module of its own (not conftest), so tests import it by a name no other directory uses."""
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from email.message import Message
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -78,6 +80,26 @@ class Webhook:
         return _wait(lambda: len(self.calls) >= count, timeout_s, self.calls)
 
 
+@dataclass
+class Hub:
+    """A WebSub hub's publish endpoint: form posts it accepted (`status` 2xx), refused count."""
+
+    port: int = 0
+    published: list[dict[str, list[str]]] = field(default_factory=list)
+    refused: int = 0
+    status: int = 204
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/hub"
+
+    def topics(self) -> list[str]:
+        """hub.url of every accepted publish ping, in order."""
+        with self.lock:
+            return [url for form in self.published for url in form.get("hub.url", [])]
+
+
 def _wait(done: Any, timeout_s: float, result: Any) -> Any:
     deadline = time.monotonic() + timeout_s
     while not done():
@@ -123,6 +145,38 @@ def webhook() -> Iterator[Webhook]:
     thread.start()
     try:
         yield hook
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def hub() -> Iterator[Hub]:
+    receiver = Hub()
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers["Content-Length"])
+            form = parse_qs(self.rfile.read(length).decode("ascii"), strict_parsing=True)
+            assert self.headers["Content-Type"] == "application/x-www-form-urlencoded"
+            with receiver.lock:
+                if 200 <= receiver.status < 300:
+                    receiver.published.append(form)
+                else:
+                    receiver.refused += 1
+            self.send_response(receiver.status)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    receiver.port = server.server_port
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield receiver
     finally:
         server.shutdown()
         server.server_close()
