@@ -23,6 +23,7 @@ from feeds.conditional import (
     shortest_check_min,
 )
 from feeds.spec import FeedSpec, Format
+from feeds.websub import WebSub
 from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.db import session_scope
@@ -150,9 +151,10 @@ def test_an_unchanged_feed_is_rendered_once_and_served_from_memory(
     renders: list[str] = []
     real_build = feeds.routes.build_feed
 
-    def counting_build(session: Session, spec: FeedSpec, fmt: Format, url: str) -> bytes:
+    def counting_build(session: Session, spec: FeedSpec, fmt: Format, url: str,
+                       websub: WebSub | None) -> bytes:
         renders.append(f"{spec.name}.{fmt} {url}")
-        return real_build(session, spec, fmt, url)
+        return real_build(session, spec, fmt, url, websub)
     monkeypatch.setattr("feeds.routes.build_feed", counting_build)
 
     first = client.get("/feeds/all.atom")

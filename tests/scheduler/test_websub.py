@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -181,3 +183,40 @@ def test_cli_crawls_ping_once_and_a_dead_hub_fails_no_crawl(tmp_path: Path, hub:
             assert "no answer from the hub" in shown.stdout
     finally:
         engine_for(url).dispose()
+
+
+@pytest.mark.slow
+def test_the_monitor_pings_after_its_checks(tmp_path: Path, hub: Hub) -> None:
+    url = f"sqlite:///{tmp_path / 'coopwatch.db'}"
+    migrate.upgrade(url)
+    log = tmp_path / "monitor.log"
+    with serve_replica() as replica, log.open("wb") as out:
+        env = {**os.environ, "COOPWATCH_DATA_DIR": str(tmp_path), "COOPWATCH_DATABASE_URL": url,
+               "COOPWATCH_CONFIG": "", "COOPWATCH_PUBLIC_URL": PUBLIC,
+               "COOPWATCH_WEBSUB_HUB": hub.url, "COOPWATCH_PORT": str(free_port()),
+               "COOPWATCH_CHECK_SOURCES": "osce", "COOPWATCH_CHECK_EVERY_MIN": "0.02",
+               "COOPWATCH_JITTER_S": "0", "COOPWATCH_BASE_URL": replica.base_url,
+               "COOPWATCH_DOWNLOAD_DELAY_S": "0", "COOPWATCH_MAX_PAGES": "1"}
+        monitor = subprocess.Popen([COOPWATCH, "run"], env=env, stdout=out,
+                                   stderr=subprocess.STDOUT)
+        try:
+            wait_for(lambda: len(hub.published) >= 6, "the first pings", log)
+            replica.publish("osce", title="OSCE and INTERPOL hold a joint workshop",
+                            body="The OSCE and INTERPOL organized a joint workshop on "
+                                 "cybercrime investigations for prosecutors.", place="SKOPJE")
+            wait_for(lambda: len(hub.published) >= 10, "the pings of the new item", log)
+            assert sorted(hub.topics()[:6]) == ALL_TOPICS
+            assert sorted(hub.topics()[6:]) == topics("all", "osce")
+        finally:
+            monitor.terminate()
+            monitor.wait(timeout=60)
+            engine_for(url).dispose()
+    assert len(hub.published) == 10  # the checks in between changed nothing
+
+
+def wait_for(done: Callable[[], bool], what: str, log: Path, timeout_s: float = 90) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not done():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}:\n{log.read_text()[-3000:]}")
+        time.sleep(0.1)
