@@ -22,9 +22,9 @@ from feeds.app import create_app
 from scheduler.websub import _due, publish_changes
 from storage import migrate
 from storage.article import Article, Level, Relevance
+from storage.batch import upsert_article
 from storage.db import engine_for, session_scope
 from storage.models import WebSubTopic
-from storage.repository import upsert_article
 from storage.seed import import_seeds
 from storage.state import current
 
