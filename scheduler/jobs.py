@@ -30,7 +30,7 @@ from scheduler.alerts import DeliveryReport, deliver_pending
 from storage.db import session_scope, utcnow
 from storage.health import evaluate
 from storage.models import CrawlRun
-from storage.runs import is_primed
+from storage.runs import is_primed, mark_run
 
 logger = logging.getLogger(__name__)
 
@@ -141,7 +141,7 @@ def abandon_crawl(db_url: str, source: str, reason: str) -> int | None:
         if run.pid and pid_alive(run.pid):
             # crawl_in_child starts each child in its own session: its group is its pid
             os.killpg(run.pid, signal.SIGKILL)
-        run.status, run.reason, run.finished_at = "abandoned", reason, utcnow()
+        mark_run(session, run.id, "abandoned", reason)  # with what it had stored
         logger.warning("Abandoned run %(run_id)s of %(source)s: %(reason)s",
                        {"run_id": run.id, "source": source, "reason": reason})
         return run.id
@@ -153,9 +153,9 @@ def recover_runs(db_url: str) -> list[int]:
     with session_scope(db_url) as session:
         open_runs = session.scalars(select(CrawlRun).where(CrawlRun.finished_at.is_(None)))
         dead = [run for run in open_runs if not (run.pid and pid_alive(run.pid))]
-        for run in dead:
-            run.status, run.finished_at = "abandoned", utcnow()
-            run.reason = "its crawl process died without recording an end (killed?)"
+        for run in dead:  # counted with what they had stored, as a CLI crawl counts them
+            mark_run(session, run.id, "abandoned",
+                     "its crawl process died without recording an end (killed?)")
             logger.warning("Recovered run %(run_id)s of %(source)s: abandoned",
                            {"run_id": run.id, "source": run.source})
         return [run.id for run in dead]

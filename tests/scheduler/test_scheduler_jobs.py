@@ -15,6 +15,8 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from coopwatch.config import Config, ConfigError, load_config
 from scheduler.daemon import make_scheduler, sync_jobs, wanted_jobs
 from scheduler.jobs import abandon_crawl, recover_runs
+from storage.article import Article
+from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import CrawlRun, Source
 
@@ -102,18 +104,26 @@ def _sleeper() -> subprocess.Popen[bytes]:
                             start_new_session=True)
 
 
+def stored_article(url: str, source: str = "osce") -> Article:
+    return Article(source=source, url=url, title="A stored item", body="Its text.",
+                   published_at=datetime(2026, 11, 20, tzinfo=UTC))
+
+
 def test_abandoned_crawl_is_killed_and_recorded_without_touching_the_source(
         sqlite_url: str) -> None:
     child = _sleeper()
     try:
         with session_scope(sqlite_url) as session:
             session.add(CrawlRun(source="osce", trigger="schedule", pid=child.pid))
+        with session_scope(sqlite_url) as session:  # a batch the crawl committed before
+            upsert_article(session, stored_article("https://www.osce.org/secretariat/500001"))
         assert abandon_crawl(sqlite_url, "interpol", "stop") is None  # nothing to abandon
         run_id = abandon_crawl(sqlite_url, "osce", "the monitor stopped")
         assert child.wait(timeout=10) == -9
         with session_scope(sqlite_url) as session:
             run = session.get_one(CrawlRun, run_id)
             assert (run.status, run.reason) == ("abandoned", "the monitor stopped")
+            assert run.new == 1  # what it had stored is counted, as for a killed CLI crawl
             src = session.get_one(Source, "osce")
             assert (src.error_streak, src.primed_at, src.last_success_at) == (0, None, None)
     finally:
@@ -128,10 +138,14 @@ def test_runs_left_open_by_dead_processes_are_recovered(sqlite_url: str) -> None
         with session_scope(sqlite_url) as s:
             s.add_all([CrawlRun(source="osce", pid=live.pid), CrawlRun(source="interpol",
                                                                        pid=dead.pid)])
+        with session_scope(sqlite_url) as s:
+            upsert_article(s, stored_article("https://www.interpol.int/News-and-Events/News/"
+                                             "2024/Dead-run-item", source="interpol"))
         [recovered] = recover_runs(sqlite_url)
         with session_scope(sqlite_url) as s:
             statuses = {r.source: r.status for r in s.query(CrawlRun)}
             assert s.get_one(CrawlRun, recovered).source == "interpol"
+            assert s.get_one(CrawlRun, recovered).new == 1
         assert statuses == {"osce": "running", "interpol": "abandoned"}
         assert recover_runs(sqlite_url) == []
     finally:
