@@ -10,6 +10,8 @@ which is what makes a redesign visible.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 from lxml.html import HtmlElement
 
@@ -36,8 +38,11 @@ LISTING_MIN_LINKED_HEADINGS = 3
 # to 330 characters of main text per linked heading; real articles: 2,000 and more).
 LISTING_CHARS_PER_ITEM = 600
 NOT_HEADLINE = frozenset({"nav", "footer", "aside"})
-HEADLINE_MIN_SHARED = 0.5  # of the <h1>'s words found in the metadata title or <title>
-_WORD = re.compile(r"\w+")
+# An <h1> is the headline when it shares 2 words of 4+ letters (all of them, if it has fewer)
+# with the metadata title or <title> without its site suffix: a logo shares none.
+HEADLINE_MIN_SHARED = 2
+_WORD = re.compile(r"\w{4,}")
+_SITE_SUFFIX = re.compile(r"\s+[|–—-]\s+[^|–—-]*$")
 
 
 def article_container(root: HtmlElement) -> HtmlElement:
@@ -87,11 +92,11 @@ def headline(doc: Document) -> Field[str] | None:
     shares words with (a site's logo in an <h1> shares none); the metadata title when it says
     the same or when there is no such <h1>; then <title> without its site suffix."""
     meta_title, page_title = doc.meta.title, title_tag(doc.root)
-    reference = _words(meta_title or page_title or "")
+    reference = _words(_SITE_SUFFIX.sub("", meta_title or page_title or ""))
     h1 = max(visible_h1s(doc.root), default=None,
-             key=lambda text: len(_words(text) & reference) / (len(_words(text)) or 1))
+             key=lambda text: len(_words(text) & reference))
     if h1 is not None and reference and \
-            len(_words(h1) & reference) < HEADLINE_MIN_SHARED * len(_words(h1)):
+            len(_words(h1) & reference) < min(HEADLINE_MIN_SHARED, len(_words(h1))):
         h1 = None
     if meta_title and (h1 is None or h1.casefold() == meta_title.casefold()):
         return Field(meta_title, "meta")
@@ -165,6 +170,26 @@ class GenericArticlePage:
             "tags": Field(meta.keywords, "meta") if meta.keywords else None,
             "language": Field(meta.language, "meta") if meta.language else None,
         })
+
+
+def fill_missing(doc: Document, fields: Mapping[str, Field[Any] | None],
+                 ) -> dict[str, Field[Any] | None]:
+    """The site layer's fields with its missing title, body and date read by the generic layer
+    (the page without its "Related news" blocks)."""
+    found = dict(fields)
+    missing = [name for name in ("title", "body", "published_at")
+               if (field := found.get(name)) is None or field.value in (None, "", [])]
+    if not missing:
+        return found
+    own_page = without_related(doc.root)
+    if "title" in missing:
+        found["title"] = headline(doc)
+    if "body" in missing and (body := main_text(own_page, doc)) is not None:
+        title = found.get("title")
+        found["body"] = without_headline(body, title.value) if title else body
+    if "published_at" in missing:
+        found["published_at"] = published_date(own_page, doc.url)
+    return found
 
 
 class GenericListingPage:

@@ -60,11 +60,27 @@ def main_text(root: HtmlElement, doc: Document) -> Field[str] | None:
     return None
 
 
+def _says_modified(meta: HtmlElement) -> bool:
+    key = " ".join(meta.get(a) or "" for a in ("name", "property", "itemprop")).lower()
+    return "modified" in key or "updated" in key
+
+
+def without_modified(root: HtmlElement) -> HtmlElement:
+    """The page without its "modified"/"updated" <meta> tags: htmldate, even asked for the
+    original date, falls back to them when nothing else is dated (a copy when any goes)."""
+    if not any(_says_modified(m) for m in root.iter("meta")):
+        return root
+    copy = deepcopy(root)
+    for meta in [m for m in copy.iter("meta") if _says_modified(m)]:
+        meta.getparent().remove(meta)
+    return copy
+
+
 def published_date(root: HtmlElement, url: str) -> Field | None:
     """The original publication day as htmldate reads it (metadata, URL, date elements; never
     a "modified" date); root is the page without its "Related news" blocks."""
-    found = find_date(root, url=url, original_date=True, extensive_search=False,
-                      outputformat="%Y-%m-%d")
+    found = find_date(without_modified(root), url=url, original_date=True,
+                      extensive_search=False, outputformat="%Y-%m-%d")
     if not found:
         return None
     day = datetime.strptime(found, "%Y-%m-%d").replace(tzinfo=UTC)
