@@ -138,11 +138,12 @@ class GenericArticlePage:
         return body_text(container, after=h1 if inside else None)
 
     def body(self) -> Field[str] | None:
-        found = main_text(self.own_page, self.doc)
+        found, own = main_text(self.own_page, self.doc), self.own_reading()
         # Where our reader reads exactly the same text, the older layer is named: a stored
-        # item's provenance does not change with this library.
-        if found is not None and found.value == self.own_reading():
-            return Field(found.value, "heuristic")
+        # item's provenance does not change with this library. Where trafilatura finds nothing
+        # (it drops texts under ~250 characters), our reader's text is the body.
+        if (found is None or found.value == own) and own:
+            return Field(own, "heuristic")
         return found
 
     def published(self, from_dateline: Field | None) -> Field | None:

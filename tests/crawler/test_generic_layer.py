@@ -148,3 +148,15 @@ def test_extract_command_refuses_an_unknown_source(cli: typer.Typer) -> None:
     assert result.exit_code == 1
     assert result.stderr.strip() == ("Error: no page objects for source 'nato'; use osce, "
                                      "interpol or generic")
+
+
+def test_a_page_trafilatura_gives_up_on_is_read_by_our_own_reader() -> None:
+    # An escape character (a garbled or hostile page) makes trafilatura return nothing.
+    lead = ("OSCE and INTERPOL signed a joint action plan on border security in Vienna today, "
+            "the two organisations said.")
+    html = ("<html><head><title>x</title></head><body><main><article><h1>OSCE and INTERPOL "
+            f"sign plan</h1><p>{lead}&#x1b;</p><p>The plan covers training in 2026.</p>"
+            "</article></main></body></html>")
+    out = extract("generic", "https://x.example/a", html)
+    assert out["provenance"]["body"] == "heuristic"
+    assert out["body"].startswith(lead) and out["body"].endswith("training in 2026.")
