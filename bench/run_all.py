@@ -20,7 +20,7 @@ from benchlib import ROOT, Figure, parser, table
 
 # search builds the 1M-item archive that feed then reuses; upsert builds the 10k and 100k ones.
 BENCHES = ("crawl", "idle_check", "upsert", "search", "feed", "web_load", "daemon_memory",
-           "alert_latency", "freshness")
+           "alert_latency", "freshness", "extraction")
 
 
 def main() -> int:

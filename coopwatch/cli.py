@@ -252,11 +252,13 @@ def main() -> None:
 from coopwatch import (  # noqa: E402
     cli_crawl,
     cli_export,
+    cli_extract,
     cli_feeds,
     cli_monitor,
     cli_relevance,
     cli_replica,
 )
 
-for area in (cli_crawl, cli_relevance, cli_replica, cli_feeds, cli_monitor, cli_export):
+for area in (cli_crawl, cli_extract, cli_relevance, cli_replica, cli_feeds, cli_monitor,
+             cli_export):
     area.register(app)

@@ -13,11 +13,13 @@ from typing import Any
 
 from storage.controls import one_line, text_block
 
-# Where a field's value came from, best first (ARCHITECTURE.md, "page objects").
-LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic", "first_seen",
-          "seed")
+# Where a field's value came from, best first (ARCHITECTURE.md, "page objects"). The generic
+# layer's libraries: trafilatura (main text), htmldate (date), jsonld (a JSON-LD articleBody).
+LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic", "trafilatura",
+          "htmldate", "jsonld", "first_seen", "seed")
 # Layers that mean the site-specific extraction failed for that field: a health signal.
-FALLBACK_LAYERS = frozenset({"meta", "heuristic", "first_seen"})
+FALLBACK_LAYERS = frozenset({"meta", "heuristic", "trafilatura", "htmldate", "jsonld",
+                             "first_seen"})
 
 # Text fields cleaned of terminal controls and bidi overrides (storage.controls) when set.
 LINE_FIELDS = frozenset({"title", "subtitle", "place", "content_type", "language",

@@ -15,7 +15,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCHES = ("crawl", "idle_check", "upsert", "search", "feed", "web_load", "daemon_memory",
-           "alert_latency", "freshness")
+           "alert_latency", "freshness", "extraction")
 
 pytestmark = pytest.mark.slow
 

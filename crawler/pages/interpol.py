@@ -93,7 +93,7 @@ class _InterpolLayout:
             "place": place,
             "body": Field(body, "selector") if body else None,
             **fields,
-        })
+        }, self.doc)
 
 
 class Interpol2019Layout(_InterpolLayout):

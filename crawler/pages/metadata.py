@@ -1,15 +1,18 @@
 """Read the metadata a page declares about itself: JSON-LD, og:*, article:*, <time datetime>.
 
-Parsed once per page (Document.meta). Neither site is known to publish any of it
+Parsed once per page (Document.meta); JSON-LD is read by extruct, one <script> at a time so
+that one broken block does not hide the others. Neither site is known to publish any of it
 (osce.md, interpol.md: "unknown"), so a field taken from here is a fallback: layer "meta".
+Text values have their HTML entities decoded: JSON-LD often carries "&#039;" and "&amp;".
 """
 
 from __future__ import annotations
 
-import json
+import html
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -26,8 +29,23 @@ _NTH_TEXT_BEFORE = etree.XPath("(preceding::text())[$n]")  # with its element: a
 _HEADING_IN = re.compile("|".join(r"\s+".join(map(re.escape, heading.split()))
                                   for heading in sorted(RELATED_HEADINGS)))
 
-ARTICLE_TYPES = frozenset({"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting",
-                           "AnalysisNewsArticle", "PressRelease"})
+# schema.org types of a news item besides every "…Article" (NewsArticle, ReportageNewsArticle,
+# AnalysisNewsArticle …): blog and live-blog posts, reports, press releases.
+ARTICLE_TYPES = frozenset({"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"})
+
+
+@cache
+def _json_ld() -> Any:
+    """extruct's JSON-LD reader, imported on first use: the package imports rdflib and its
+    other extractors (~0.25 s of CPU), which a crawl child whose site pages declare no JSON-LD
+    need not pay at start-up."""
+    from extruct.jsonld import JsonLdExtractor
+
+    return JsonLdExtractor()
+
+
+def is_article_type(name: object) -> bool:
+    return isinstance(name, str) and (name.endswith("Article") or name in ARTICLE_TYPES)
 
 
 @dataclass(frozen=True)
@@ -40,23 +58,54 @@ class Metadata:
     keywords: list[str] = field(default_factory=list)
     language: str | None = None
     canonical: str | None = None
+    og_type: str | None = None
+    json_ld_type: str | None = None  # the @type of the article node, when there is one
+    article_body: str | None = None  # JSON-LD articleBody
+
+    @property
+    def declares_article(self) -> bool:
+        """The page says it is an article: og:type article or an article JSON-LD node."""
+        return bool(self.json_ld_type) or (self.og_type or "").lower().startswith("article")
 
 
-def _json_ld_article(root: HtmlElement) -> dict[str, Any]:
+def clean(value: object) -> str | None:
+    """A metadata string with entities decoded and whitespace collapsed; None if empty."""
+    if not isinstance(value, str):
+        return None
+    return " ".join(html.unescape(value).split()) or None
+
+
+def json_ld_nodes(root: HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page: top-level items, @graph members and mainEntity."""
+    found: list[dict[str, Any]] = []
+
+    def walk(item: Any) -> None:
+        if isinstance(item, list):
+            for member in item:
+                walk(member)
+        elif isinstance(item, dict):
+            found.append(item)
+            walk(item.get("@graph"))
+            walk(item.get("mainEntity"))
+
     for script in root.iter("script"):
         if (script.get("type") or "").strip().lower() != "application/ld+json":
             continue
         try:
-            data = json.loads(script.text or "")
+            walk(_json_ld().extract_items(script))
         except ValueError:  # broken JSON-LD is common; it is only a fallback anyway
             continue
-        nodes = data if isinstance(data, list) else data.get("@graph", [data])
-        for node in nodes:
-            types = node.get("@type") if isinstance(node, dict) else None
-            types = set(types) if isinstance(types, list) else {types}
-            if types & ARTICLE_TYPES:
-                return node
-    return {}
+    return found
+
+
+def _json_ld_article(root: HtmlElement) -> tuple[dict[str, Any], str | None]:
+    """The first article node of the page's JSON-LD and its article @type."""
+    for node in json_ld_nodes(root):
+        types = node.get("@type")
+        for name in types if isinstance(types, list) else [types]:
+            if is_article_type(name):
+                return node, name
+    return {}, None
 
 
 def _meta_tags(root: HtmlElement) -> dict[str, str]:
@@ -99,21 +148,24 @@ def canonical_link(root: HtmlElement, url: str) -> str | None:
 
 
 def read_metadata(root: HtmlElement, url: str) -> Metadata:
-    ld, tags = _json_ld_article(root), _meta_tags(root)
+    (ld, ld_type), tags = _json_ld_article(root), _meta_tags(root)
+    # the original publication date only: never dateModified or article:modified_time
     raw = next((v for v in (ld.get("datePublished"), tags.get("article:published_time"),
                             first_time_datetime(root)) if isinstance(v, str) and v), None)
-    title = " ".join(str(ld.get("headline") or tags.get("og:title") or "").split())
     lang = root.get("lang") or ld.get("inLanguage") or tags.get("og:locale")
     return Metadata(
-        title=title or None,
+        title=clean(ld.get("headline")) or clean(tags.get("og:title")),
         published=parse_iso(raw) if raw else None,
         published_raw=raw,
-        description=ld.get("description") or tags.get("og:description")
-        or tags.get("description"),
-        section=ld.get("articleSection") if isinstance(ld.get("articleSection"), str) else None,
+        description=clean(ld.get("description")) or clean(tags.get("og:description"))
+        or clean(tags.get("description")),
+        section=clean(ld.get("articleSection")),
         keywords=_keywords(ld.get("keywords") or tags.get("keywords")),
         language=str(lang).replace("_", "-").split("-")[0].lower() if lang else None,
         canonical=canonical_link(root, url),
+        og_type=tags.get("og:type"),
+        json_ld_type=ld_type,
+        article_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
     )
 
 

@@ -72,7 +72,8 @@ class _OsceLayout:
         place, dated = dateline_fields(body.value if body else "")
         fields["place"] = fields.get("place") or place
         fields["published_at"] = fields.get("published_at") or self.fallback_date(dated)
-        return build_article("osce", {"url": self.url(), "language": self.language(), **fields})
+        return build_article("osce", {"url": self.url(), "language": self.language(), **fields},
+                             self.doc)
 
 
 class Osce2025Layout(_OsceLayout):

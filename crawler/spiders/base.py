@@ -234,7 +234,8 @@ class CoopSpider(FallbackDiscovery, Spider):
         stats.inc_value("coopwatch/articles_parsed")
         for name in article.fallback_fields():
             stats.inc_value(f"coopwatch/field_fallback/{name}")
-        if {"title", "published_at"} & set(article.fallback_fields()):
+        # the fields a reader and the relevance rules rely on (body: issue 14's per-field fallback)
+        if {"title", "published_at", "body"} & set(article.fallback_fields()):
             stats.inc_value("coopwatch/health/fallback_articles")
         if article.published_at is None:
             stats.inc_value("coopwatch/health/missing_date")
