@@ -47,7 +47,7 @@ def run_migrations_online() -> None:
     if connection is not None:
         run_with(connection)
         return
-    from coopwatch.config import load_config
+    from core.config import load_config
 
     with engine_for(load_config().database_url).connect() as conn:
         run_with(conn)

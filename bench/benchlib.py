@@ -403,7 +403,7 @@ def articles(count: int, seed: int = 1, start: date = date(2010, 1, 1),
     URL of an earlier item (outcome unchanged), `same_text` of them an earlier item's text
     under a new URL (outcome duplicate). `per_day` items share each publication day. URLs start
     at `url_offset`, clear of the archive()'s."""
-    from storage.article import Article, Level, Relevance
+    from core.article import Article, Level, Relevance
 
     rng = random.Random(seed)
     c = corpus()

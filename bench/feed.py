@@ -39,7 +39,7 @@ def render_times(url: str, repeat: int) -> dict[str, Any]:
     from sqlalchemy import select
     from sqlalchemy.orm import defer
 
-    from coopwatch.config import load_config
+    from core.config import load_config
     from feeds.build import build_feed, feed_validators
     from feeds.entries import item_entry
     from feeds.queries import source_titles

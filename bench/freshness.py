@@ -110,7 +110,7 @@ def delays_min(items: list[datetime], checks: list[datetime]) -> list[float]:
 
 
 def simulate(days: int, daily: int, seed: int) -> dict[str, Any]:
-    from crawler.sources import SOURCES
+    from core.sources import SOURCES
 
     rng = random.Random(seed)
     start = datetime(YEAR, 1, 1, tzinfo=UTC)

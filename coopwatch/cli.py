@@ -21,10 +21,11 @@ from rich.text import Text
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from coopwatch.config import OPTIONS, Config, ConfigError, load_config
+from core.article import LEVELS
+from core.config import OPTIONS, Config, ConfigError, load_config
+from core.controls import visible
+from core.sources import SOURCES
 from storage import migrate
-from storage.article import LEVELS
-from storage.controls import visible
 from storage.db import DatabaseUnavailable, session_factory, session_scope
 from storage.models import MAX_ID, Item
 from storage.search import BadQuery, SearchQuery, search, show_sql
@@ -141,7 +142,7 @@ def archive_seed(as_json: JsonOpt = False) -> None:
 @app.command()
 def query(
     text: Annotated[str | None, typer.Argument(help="Words or \"phrases\" to search for")] = None,
-    source: Annotated[str | None, typer.Option(help="osce or interpol")] = None,
+    source: Annotated[str | None, typer.Option(help=" or ".join(SOURCES))] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
     level: Annotated[list[str] | None, typer.Option(
@@ -154,8 +155,8 @@ def query(
     """Search the stored archive, best match first (newest first without TEXT).
 
     Example:  coopwatch query "joint action plan" --source interpol --json"""
-    if source is not None and source not in ("osce", "interpol"):
-        raise typer.BadParameter(f"{source!r}: use osce or interpol", param_hint="--source")
+    if source is not None and source not in SOURCES:
+        raise typer.BadParameter(f"{source!r}: use {' or '.join(SOURCES)}", param_hint="--source")
     cfg = config()
     try:
         timeout_s = cfg.get_seconds("COOPWATCH_SEARCH_TIMEOUT_S")

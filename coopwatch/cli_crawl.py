@@ -13,9 +13,9 @@ from rich.console import Console
 
 from coopwatch.cli import config, parse_day
 from coopwatch.progress import CrawlProgress
+from core.sources import SOURCES
 from crawler.child import CrawlInterrupted, crawl_in_child
 from crawler.run import EXIT_CODES
-from crawler.sources import SOURCES
 from scheduler.jobs import after_crawl
 
 
@@ -33,7 +33,7 @@ def _line(s: dict[str, Any]) -> str:
 def register(app: typer.Typer) -> None:
     @app.command()
     def crawl(
-        source: Annotated[str, typer.Argument(help="osce, interpol or all")],
+        source: Annotated[str, typer.Argument(help=f"{', '.join(SOURCES)} or all")],
         base_url: Annotated[str | None, typer.Option(
             help="Crawl this host instead of the real site (e.g. the replica)")] = None,
         since: Annotated[str | None, typer.Option(help="Backfill back to YYYY-MM-DD")] = None,
@@ -48,7 +48,7 @@ def register(app: typer.Typer) -> None:
         Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
         names = list(SOURCES) if source == "all" else [source]
         if any(n not in SOURCES for n in names):
-            raise typer.BadParameter(f"{source!r}: use osce, interpol or all",
+            raise typer.BadParameter(f"{source!r}: use {', '.join(SOURCES)} or all",
                                      param_hint="SOURCE")
         day = parse_day(since, "--since")
         if max_pages is not None and max_pages < 1:

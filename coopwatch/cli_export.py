@@ -16,8 +16,8 @@ import typer
 from sqlalchemy import select
 
 from coopwatch.cli import config, db_session, fail, parse_day
+from core.article import LEVELS
 from storage.archive_import import ImportFailed, import_archive
-from storage.article import LEVELS
 from storage.export import ExportFilter, export_csv, export_jsonl
 from storage.models import Source
 

@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from coopwatch.cli import config, db_session, emit_json, fail
-from coopwatch.config import ConfigError
+from core.config import ConfigError
 from feeds.static import write_static
 from storage.db import DatabaseUnavailable
 

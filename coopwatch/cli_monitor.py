@@ -14,7 +14,7 @@ from rich.table import Table
 from sqlalchemy import select
 
 from coopwatch.cli import JsonOpt, cell, config, db_session, emit_json, fail
-from coopwatch.config import ConfigError
+from core.config import ConfigError
 from storage.models import MAX_ID, AlertOutbox, Source
 from storage.views import iso, source_json
 from storage.websub import hub_status

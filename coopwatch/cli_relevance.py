@@ -14,7 +14,7 @@ from typing import Annotated, NoReturn
 
 import typer
 
-from coopwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from crawler.evaluation import evaluate, format_report, load_items
 from crawler.reclassify import reclassify
 from crawler.relevance import Rules, body_with_summary, classify, load_rules

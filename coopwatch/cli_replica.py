@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from coopwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
+from core.sources import SOURCES
 from crawler.capture import CaptureError, capture
 from crawler.pages.fixtures import KINDS
 
@@ -32,7 +33,7 @@ def serve(
 
 
 def capture_command(
-    source: Annotated[str, typer.Argument(help="osce or interpol")],
+    source: Annotated[str, typer.Argument(help=" or ".join(SOURCES))],
     urls: Annotated[list[str], typer.Argument(help="One or more page URLs.")],
     out: Annotated[Path, typer.Option(help="Fixtures folder.")] = Path("tests/pages"),
     kind: Annotated[str, typer.Option(help="article, listing or feed.")] = "article",

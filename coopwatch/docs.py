@@ -1,11 +1,11 @@
-"""Generate the README's option table from coopwatch.config.OPTIONS (one source of truth).
+"""Generate the README's option table from core.config.OPTIONS (one source of truth).
 
     python -m coopwatch.docs   # prints the Markdown table; tests/test_docs.py checks the README
 """
 
 from __future__ import annotations
 
-from coopwatch.config import OPTIONS
+from core.config import OPTIONS
 
 
 def options_table() -> str:

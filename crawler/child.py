@@ -22,7 +22,7 @@ from typing import IO, Any
 
 from sqlalchemy import select
 
-from coopwatch.config import load_config
+from core.config import load_config
 from crawler.run import STOP_LINE
 from storage.db import session_scope
 from storage.models import CrawlRun

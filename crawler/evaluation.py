@@ -18,8 +18,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from core.article import LEVELS, Level
 from crawler.relevance import Rules, body_with_summary, classify
-from storage.article import LEVELS, Level
 
 ABOUT_COOPERATION = frozenset({Level.PRIMARY, Level.SECONDARY})
 # Bootstrap: resamples of the items (with replacement) and the seed, fixed so that two runs on

@@ -17,9 +17,9 @@ from scrapy.statscollectors import StatsCollector
 from scrapy.utils.asyncio import CallLaterResult, call_later
 from sqlalchemy.exc import SQLAlchemyError
 
-from coopwatch.config import load_config
+from core.article import Article
+from core.config import load_config
 from crawler.relevance import Rules, classify_article, load_rules
-from storage.article import Article
 from storage.batch import upsert_articles
 from storage.db import session_scope
 from storage.outbox import enqueue_news_alerts, policy_from_config

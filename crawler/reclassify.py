@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from core.article import LEVELS, Level
 from crawler.relevance import Rules, body_with_summary, classify
-from storage.article import LEVELS, Level
 from storage.models import Item
 from storage.state import bump
 

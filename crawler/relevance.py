@@ -28,15 +28,16 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from coopwatch.config import ConfigError
-from storage.article import Article, Level, Relevance
+from core.article import Article, Level, Relevance
+from core.config import ConfigError
+from core.sources import ORGANISATIONS, SOURCES, other_organisation
 
 logger = logging.getLogger(__name__)
 
 DEFAULTS_PATH = Path(__file__).with_name("relevance_defaults.toml")
-ORGS = ("osce", "interpol")
-DISPLAY = {"osce": "OSCE", "interpol": "INTERPOL"}
-PUBLISHED_BY = {"osce": "the OSCE", "interpol": "INTERPOL"}
+ORGS = tuple(ORGANISATIONS)
+DISPLAY = {o.name: o.display for o in ORGANISATIONS.values()}
+PUBLISHED_BY = {o.name: o.published_by for o in ORGANISATIONS.values()}
 PLACES = ("before", "after", "near", "link")
 
 # Keys a user's cue group may leave out (documented in relevance_defaults.toml).
@@ -330,7 +331,8 @@ def _build(table: dict[str, Any]) -> Rules:
         mention_score=float(table["mention_score"]),
         headline_score=float(table["headline_score"]),
         aliases=alias_re, not_actor=not_actor, ignore=_compile(table["ignore"], "ignore"),
-        sources=MappingProxyType({k.lower(): v for k, v in table["sources"].items()}),
+        sources=MappingProxyType({**{s.name: s.speaks_for for s in SOURCES.values()},
+                                  **{k.lower(): v for k, v in table["sources"].items()}}),
         pair_weight=float(pair["weight"]), pair_in_lead=float(pair["in_lead"]), pair_gap=pair_gap,
         pair_subject_weight=float(pair["subject_weight"]), pair_subject_after=subject_after,
         pair_not_subject=frozenset(w.lower() for w in pair["not_subject_after"]),
@@ -931,10 +933,6 @@ def _non_latin_share(texts: Iterable[str]) -> float:
     return 0.0 if not letters else 1 - latin / letters
 
 
-def _other(org: str) -> str:
-    return "interpol" if org == "osce" else "osce"
-
-
 def classify(title: str, body: str, subtitle: str | None = None, source: str | None = None,
              rules: Rules | None = None) -> Relevance:
     """Level, score and reasons of one item. Never raises on odd input (None, bytes, HTML,
@@ -1011,7 +1009,7 @@ def _score_sentences(texts: dict[str, str], hits: dict[str, list[_Hit]], publish
                 anchor.field, s, e, text[s:e], lead=anchor.field == "body" and lead == (s, e),
                 headline=anchor.field != "body",
                 hits=[h for h in hits[anchor.field] if s <= h.start and h.end <= e])
-        partner = publisher or _other(anchor.org)
+        partner = publisher or other_organisation(anchor.org)
         if publisher is None and not _partner_near(unit, partner, text, headline_orgs,
                                                    hits[anchor.field], rules):
             continue
@@ -1039,7 +1037,7 @@ def _classify(title: Any, body: Any, subtitle: Any, source: Any, rules: Rules) -
                                   "" if h.actor else "a place or membership, not the "
                                   "organisation acting").as_reason() for h in named[org][:5]]
 
-    needed = [_other(publisher)] if publisher else list(ORGS)
+    needed = [other_organisation(publisher)] if publisher else list(ORGS)
     missing = [org for org in needed if not named[org]]
     if missing:
         who = (f"source {source!r} is published by {PUBLISHED_BY[publisher]}, so the other "

@@ -23,6 +23,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.sources import SOURCES
+
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
 
@@ -34,7 +36,7 @@ logger = logging.getLogger(__name__)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__)
-    p.add_argument("source", choices=["osce", "interpol"])
+    p.add_argument("source", choices=list(SOURCES))
     p.add_argument("--base-url", help="Crawl this host instead of the real site (a replica)")
     p.add_argument("--since", type=date.fromisoformat, help="Backfill back to YYYY-MM-DD")
     p.add_argument("--max-pages", type=int, help="Most listing pages to follow per listing")

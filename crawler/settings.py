@@ -9,7 +9,7 @@ If-Modified-Since) and an unchanged page costs a 304.
 
 from __future__ import annotations
 
-from coopwatch.config import load_config
+from core.config import load_config
 
 _cfg = load_config()
 

@@ -24,7 +24,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
 from starlette.types import Scope
 
-from coopwatch.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config
 from feeds import api, metrics, web
 from feeds.admission import Admission
 from feeds.build import RenderedFeeds

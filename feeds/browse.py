@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, and_, or_
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config
+from core.config import Config
 from feeds.spec import search_feed
 from storage.models import Item
 from storage.search import (

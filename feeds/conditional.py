@@ -16,7 +16,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from coopwatch.config import Config
+    from core.config import Config
 
 _ENTITY_TAG = re.compile(r'(?:W/)?"[^"]*"')
 # Stored timestamps (first_seen_at, updated_at) are taken before their transaction commits, so

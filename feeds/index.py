@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from html import escape
 
+from core.article import LEVELS
+from core.sources import SOURCES
 from feeds.render import TOPIC, describe
 from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format
-from storage.article import LEVELS, ORGANISATIONS
 
 _LABEL = {"atom": "Atom", "rss": "RSS"}
 
@@ -21,7 +22,7 @@ def _rel(spec: FeedSpec, fmt: Format) -> str:
 
 
 def _search_form(default_levels: tuple[str, ...]) -> str:
-    sources = "".join(f'<option value="{o}">{o}</option>' for o in ORGANISATIONS)
+    sources = "".join(f'<option value="{o}">{o}</option>' for o in SOURCES)
     levels = " ".join(
         f'<label><input type="checkbox" name="level" value="{lv}"'
         f'{" checked" if lv in default_levels else ""}> {lv}</label>' for lv in LEVELS)

@@ -19,9 +19,9 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from coopwatch.config import OPTIONS, Config
+from core.config import OPTIONS, Config
+from core.sources import SOURCES
 from crawler.child import crawl_in_child
-from crawler.sources import SOURCES
 from scheduler.jobs import after_crawl
 from storage import locks
 from storage.db import session_scope

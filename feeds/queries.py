@@ -20,8 +20,8 @@ from typing import cast
 from sqlalchemy import ColumnElement, Connection, Engine, and_, func, or_, select
 from sqlalchemy.orm import Session, defer
 
+from core.article import Origin
 from feeds.spec import FeedSpec
-from storage.article import Origin
 from storage.models import Item, Source
 from storage.search import SearchQuery, build_statement
 from storage.state import current, read_current

@@ -14,10 +14,10 @@ from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from lxml import etree
 
+from core.sources import ORGANISATIONS
 from feeds.entries import Entry, Link
 from feeds.spec import MEDIA_TYPES, FeedSpec, Format
 from feeds.text import one_line
-from storage.article import ORGANISATIONS
 
 NEVER = datetime(1970, 1, 1, tzinfo=UTC)  # `updated` of a feed with nothing in it yet
 TOPIC = "OSCE–INTERPOL co-operation"

@@ -17,7 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config
+from core.config import Config
 from feeds.browse import web_message
 from feeds.build import RenderedFeeds, build_feed, validators_for
 from feeds.conditional import cache_headers, is_not_modified, shortest_check_min

@@ -25,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 import uvicorn
 from starlette.types import ASGIApp
 
-from coopwatch.config import Config, load_config
+from core.config import Config, load_config
 from feeds.app import create_app
 
 GRACEFUL_S = 5

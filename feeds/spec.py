@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from typing import Literal
 from urllib.parse import urlencode
 
-from coopwatch.config import Config, ConfigError
-from storage.article import LEVELS, ORGANISATIONS
+from core.article import LEVELS
+from core.config import Config, ConfigError
+from core.sources import SOURCES
 from storage.search import MAX_LIMIT, BadQuery, parse_terms
 
 FeedKind = Literal["combined", "source", "search"]
@@ -76,15 +77,15 @@ def standard_feeds(cfg: Config) -> dict[str, FeedSpec]:
     """`all` (one entry per story, both organisations) and one feed per organisation."""
     levels, size = feed_defaults(cfg)
     feeds = {"all": FeedSpec("combined", "all", levels=levels, size=size)}
-    for org in ORGANISATIONS:
+    for org in SOURCES:
         feeds[org] = FeedSpec("source", org, source=org, levels=levels, size=size)
     return feeds
 
 
 def check_source(source: str | None) -> None:
     """BadQuery (a 400) naming the known sources, unless `source` is one or None."""
-    if source is not None and source not in ORGANISATIONS:
-        raise BadQuery(f"unknown source {source!r}: use {' or '.join(ORGANISATIONS)}")
+    if source is not None and source not in SOURCES:
+        raise BadQuery(f"unknown source {source!r}: use {' or '.join(SOURCES)}")
 
 
 def search_feed(cfg: Config, q: str | None, source: str | None,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config
+from core.config import Config
 from feeds.build import build_feed
 from feeds.index import index_html
 from feeds.queries import source_titles

@@ -26,6 +26,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from core.article import LEVELS
+from core.sources import SOURCES
 from feeds.api import MAX_ID, recent_runs, source_json
 from feeds.browse import make_query, search_page, web_message
 from feeds.highlight import explain
@@ -36,7 +38,6 @@ from feeds.routes import SessionDep
 from feeds.security import check_token
 from feeds.spec import FORMATS, MEDIA_TYPES, search_feed
 from feeds.text import is_web_url
-from storage.article import LEVELS, ORGANISATIONS
 from storage.models import CrawlRun, Item, Source, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
@@ -125,10 +126,10 @@ def search(request: Request, session: SessionDep, q: str = "", source: str = "",
         feed = search_feed(cfg, q, source, levels).path("atom").lstrip("/")
     except BadQuery as err:
         return render(request, session, "search.html.j2", 400, form=form, error=web_message(err),
-                      page=None, levels=LEVELS, orgs=ORGANISATIONS)
+                      page=None, levels=LEVELS, orgs=tuple(SOURCES))
     following = request.url.include_query_params(cursor=page.next_cursor)
     return render(request, session, "search.html.j2", form=form, error=None, page=page,
-                  levels=LEVELS, orgs=ORGANISATIONS, feed=feed, first=not cursor,
+                  levels=LEVELS, orgs=tuple(SOURCES), feed=feed, first=not cursor,
                   first_url=f"?{request.url.remove_query_params('cursor').query}",
                   next=f"?{following.query}" if page.next_cursor else None)
 
@@ -151,8 +152,8 @@ def story_page(request: Request, story_id: str, session: SessionDep) -> HTMLResp
     story = _find(session, Story, story_id)
     if story is None:
         return _missing(request, session, f"story {story_id}")
-    versions = sorted(story.items, key=lambda i: (ORGANISATIONS.index(i.source)
-                                                  if i.source in ORGANISATIONS else 9, i.id))
+    versions = sorted(story.items, key=lambda i: (list(SOURCES).index(i.source)
+                                                  if i.source in SOURCES else 9, i.id))
     return render(request, session, "story.html.j2", story=story, versions=versions,
                   detail=story_json(session, story))
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config, ConfigError
+from core.config import Config, ConfigError
 from feeds.build import feed_entries
 from feeds.queries import source_titles
 from feeds.render import describe

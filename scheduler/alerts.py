@@ -27,7 +27,7 @@ import apprise
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from coopwatch.config import Config
+from core.config import Config
 from storage.db import session_factory, utcnow
 from storage.models import AlertOutbox, Item
 from storage.outbox import channels, compose_news

@@ -34,7 +34,8 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
-from coopwatch.config import Config
+from core.config import Config
+from core.sources import checked_sources
 from feeds.websub import websub_for
 from scheduler import jobs, schedule, websub
 from storage.db import session_scope
@@ -57,7 +58,7 @@ def wanted_jobs(cfg: Config) -> dict[str, dict[str, object]]:
     applies when a check ends without a plan (the job failed); otherwise the check's plan
     moves the job's next run time (reschedule_after_check)."""
     out: dict[str, dict[str, object]] = {}
-    for source in cfg.get_list("COOPWATCH_CHECK_SOURCES"):
+    for source in checked_sources(cfg):
         fixed_s, jitter_s = schedule.fixed_every_s(cfg, source), cfg.get_float("COOPWATCH_JITTER_S")
         adaptive: dict[str, object] = {}
         if fixed_s is None:

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coopwatch.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config
 from crawler.child import crawl_in_child
 from scheduler import schedule, websub
 from scheduler.alerts import DeliveryReport, deliver_pending

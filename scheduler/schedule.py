@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config, ConfigError
-from crawler.sources import SOURCES
+from core.config import Config, ConfigError
+from core.sources import SOURCES
 from scheduler import planner
 from storage.models import CrawlRun, Item, Source
 

@@ -34,7 +34,7 @@ from urllib.request import Request, urlopen
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from coopwatch.config import Config
+from core.config import Config
 from feeds.spec import FORMATS, FeedSpec, standard_feeds
 from feeds.websub import WebSub, content_digest, websub_for
 from storage.db import session_scope, utcnow

@@ -36,7 +36,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage.article import Article
+from core.article import Article
 from storage.batch_io import (
     WINDOW,
     Decision,

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from storage.article import Article
+from core.article import Article
 from storage.fingerprint import fingerprints
 from storage.models import Item, ItemAlias, ItemRevision, Story, StoryMerge
 from storage.repository import Outcome, UpsertResult

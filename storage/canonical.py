@@ -16,6 +16,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url, url_query_cleaner
 
+from core.sources import SOURCES
+
 TRACKING_PARAMS = (
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "utm_id",
     "fbclid", "gclid", "dclid", "msclkid", "mc_cid", "mc_eid", "_ga", "_gl", "igshid",
@@ -26,7 +28,8 @@ _INTERPOL_LANG = re.compile(r"^/(?:{})(?=/)".format("|".join(INTERPOL_LANGS)), r
 # `/secretariat/441257`, `/node/580537`, `/ru/bishkek/74659` — a section slug, then the node id.
 _OSCE_NODE = re.compile(r"^(?:/[a-z]{2})?/[A-Za-z0-9_-]+/(\d+)$")
 
-SITE_HOSTS = {"osce": "osce.org", "interpol": "interpol.int"}
+# The registrable part of each source's host: "www.osce.org" -> "osce.org".
+SITE_HOSTS = {s.name: urlsplit(s.home).netloc.removeprefix("www.") for s in SOURCES.values()}
 
 
 class BadURL(ValueError):

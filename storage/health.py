@@ -36,7 +36,7 @@ from storage.models import AlertOutbox, HealthAlarm, Item, Source
 from storage.outbox import channels
 
 if TYPE_CHECKING:
-    from coopwatch.config import Config
+    from core.config import Config
 
 logger = logging.getLogger(__name__)
 

@@ -22,12 +22,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import exists, select
 from sqlalchemy.orm import Session
 
-from storage.article import LEVELS
+from core.article import LEVELS
 from storage.models import AlertOutbox, Item
 from storage.repository import Outcome, UpsertResult
 
 if TYPE_CHECKING:
-    from coopwatch.config import Config
+    from core.config import Config
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,7 @@ def channels(cfg: Config, option: str) -> dict[str, str]:
 
 def policy_from_config(cfg: Config, source_primed: bool) -> AlertPolicy:
     """The policy a crawl of one source stores alerts with."""
-    from coopwatch.config import ConfigError
+    from core.config import ConfigError
 
     levels = frozenset(cfg.get_list("COOPWATCH_ALERT_LEVELS"))
     if unknown := levels - set(LEVELS):

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from storage.article import Level
+from core.article import Level
 from storage.models import Item
 
 

@@ -27,7 +27,7 @@ from sqlalchemy import ColumnElement, Select, column, func, literal_column, sele
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from storage.article import LEVELS
+from core.article import LEVELS
 from storage.db import as_utc_midnight
 from storage.fulltext import PG_SEARCH_VECTOR
 from storage.models import Item

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from storage.article import Article, Origin, Relevance
+from core.article import Article, Origin, Relevance
 from storage.batch import upsert_articles
 from storage.db import as_utc_midnight
 from storage.fingerprint import normalise

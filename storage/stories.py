@@ -16,6 +16,7 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
+from core.sources import ORGANISATIONS
 from storage.fingerprint import STOPWORDS, hamming, normalise, significant_words
 
 STORY_WINDOW_DAYS = 3
@@ -23,8 +24,9 @@ SIMHASH_BITS = 12
 TITLE_JACCARD = 0.6
 PLACE_SHARED_BIGRAMS = 4
 # Organisation names appear in every candidate; they say nothing about the event.
-_ORG_WORDS = frozenset({"osce", "interpol", "icpo", "organization", "security", "cooperation",
-                        "europe", "international", "criminal", "police"})
+_ORG_WORDS = frozenset(ORGANISATIONS) | frozenset({
+    "icpo", "organization", "security", "cooperation", "europe", "international", "criminal",
+    "police"})
 
 
 # Cached: storage.batch compares a new item with every candidate of the window, and each

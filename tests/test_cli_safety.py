@@ -16,7 +16,7 @@ from sqlalchemy import text
 from typer.testing import CliRunner
 
 from coopwatch.cli import app
-from coopwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from feeds.spec import feed_defaults
 from storage.db import session_scope
 from storage.search import MAX_TERMS

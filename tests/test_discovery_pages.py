@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from core.sources import SOURCES
 from crawler.pages.base import BrokenFeed, Document
 from crawler.pages.discovery import (
     BrokenSitemap,
@@ -16,7 +17,6 @@ from crawler.pages.discovery import (
     read_feed,
     read_sitemap,
 )
-from crawler.sources import SOURCES
 
 MAX = 2 * 1024 * 1024
 URLSET = b"""<?xml version="1.0" encoding="UTF-8"?>

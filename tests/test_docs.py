@@ -9,8 +9,8 @@ import pytest
 import typer
 
 from coopwatch.cli import app
-from coopwatch.config import OPTIONS
 from coopwatch.docs import options_table
+from core.config import OPTIONS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from core.article import LAYERS
 from crawler.pages.base import (
     NotAnArticle,
     all_page_objects,
@@ -31,7 +32,6 @@ from crawler.pages.fixtures import (
 )
 from crawler.pages.metadata import first_time_datetime
 from crawler.pages.text import article_paragraphs, blocks, parse_html, text_of
-from storage.article import LAYERS
 
 CASES = discover(fixtures_root())
 META_KEYS = {"url", "captured_at", "origin", "source", "kind", "headers"}

@@ -21,16 +21,17 @@ from urllib.parse import urljoin
 from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
+from core.article import LAYERS, Article
+from core.sources import SOURCES
 from crawler.pages.metadata import Metadata, canonical_link, read_metadata
 from crawler.pages.text import EmptyDocument, parse_html
-from storage.article import LAYERS, ORGANISATIONS, Article
 
 T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Field(Generic[T]):
-    """One extracted value and the layer that produced it (storage.article.LAYERS)."""
+    """One extracted value and the layer that produced it (core.article.LAYERS)."""
 
     value: T
     layer: str
@@ -186,11 +187,12 @@ def build_article(source: str, fields: Mapping[str, Field[Any] | None],
 
 
 def site_module(source: str) -> ModuleType:
-    """crawler.pages.<source>; a clear error for a source without page objects."""
-    if not source.isidentifier() or source == "generic":
+    """The page objects' module the registry names for `source` (core.sources); a clear
+    error for a source without page objects."""
+    if source not in SOURCES:
         raise ValueError(f"no page objects for source {source!r}")
     try:
-        return importlib.import_module(f"crawler.pages.{source}")
+        return importlib.import_module(SOURCES[source].pages)
     except ModuleNotFoundError as err:
         raise ValueError(f"no page objects for source {source!r}") from err
 
@@ -245,5 +247,5 @@ def parse_feed(source: str, url: str, xml: bytes | str) -> Listing:
 
 def all_page_objects() -> dict[str, type]:
     """Every page-object class by name (site layouts and the generic ones): each needs a fixture."""
-    modules = [*map(site_module, ORGANISATIONS), _generic()]
+    modules = [*map(site_module, SOURCES), _generic()]
     return {cls.__name__: cls for module in modules for cls in module.PAGE_OBJECTS}

@@ -20,11 +20,11 @@ from lxml.html import HtmlElement
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import Sitemap
 
+from core.sources import Source
 from crawler.pages.base import BrokenFeed, Document, Field, Listing, ListingEntry, entry
 from crawler.pages.dates import parse_iso
 from crawler.pages.generic import GenericListingPage
 from crawler.pages.text import SKIP_TAGS, parse_html, text_of
-from crawler.sources import SourceDef
 
 FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml"})
 GZIP_MAGIC = b"\x1f\x8b\x08"  # a sitemap.xml.gz served as bytes, not Content-Encoding
@@ -123,7 +123,7 @@ def _link_title(link: HtmlElement) -> str:
     return next((" ".join(alt.split()) for alt in images if alt and alt.strip()), "")
 
 
-def pattern_listing(doc: Document, source: SourceDef) -> Listing:
+def pattern_listing(doc: Document, source: Source) -> Listing:
     """The page's links to the source's article paths (outside navigation and page furniture),
     in page order, each once; the next page as the generic listing finds it."""
     found: dict[str, ListingEntry] = {}

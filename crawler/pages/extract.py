@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from core.article import Article
 from crawler.pages.base import Document, NotAnArticle, parse_article_with_page, site_module
 from crawler.pages.generic import GenericArticlePage
-from storage.article import Article
 
 GENERIC = "generic"
 FIELDS = ("title", "published", "place", "summary", "body")

@@ -20,6 +20,7 @@ from typing import Any
 
 from w3lib.encoding import html_to_unicode
 
+from core.article import Article
 from crawler.pages.base import (
     BrokenFeed,
     Listing,
@@ -28,7 +29,6 @@ from crawler.pages.base import (
     parse_feed_with_page,
     parse_listing_with_page,
 )
-from storage.article import Article
 
 KINDS = ("article", "listing", "feed")
 FIXTURES_ENV = "COOPWATCH_FIXTURES_DIR"

@@ -3,7 +3,7 @@
 Article fields come from the page's own metadata (layer "meta": JSON-LD, og:*, article:*,
 <time>), the visible <h1> ("heuristic"), the main text as trafilatura reads it
 ("trafilatura"), the lead's dateline ("dateline") and htmldate ("htmldate"), never from a
-"Related news" block. Every field read here is a fallback (storage.article.FALLBACK_LAYERS),
+"Related news" block. Every field read here is a fallback (core.article.FALLBACK_LAYERS),
 which is what makes a redesign visible.
 """
 
@@ -15,6 +15,7 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from core.article import Article
 from crawler.pages.base import (
     Document,
     Field,
@@ -29,7 +30,6 @@ from crawler.pages.dates import parse_date
 from crawler.pages.libraries import main_text, published_date, without_related
 from crawler.pages.metadata import title_tag
 from crawler.pages.text import body_text, date_after, is_related_heading, text_of
-from storage.article import Article
 
 _NEXT_TEXT = re.compile(r"^(?:next|older|suivant)\b|[›»]$", re.IGNORECASE)
 HEADINGS = ("h1", "h2", "h3", "h4")

@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 from lxml import etree
 from lxml.html import HtmlElement
 
+from core.article import Article
 from crawler.pages.base import (
     BrokenFeed,
     Document,
@@ -35,7 +36,6 @@ from crawler.pages.text import (
     parse_html,
     text_of,
 )
-from storage.article import Article
 
 LANG_PREFIX = re.compile(r"^/([a-z]{2})/")
 NEW_ARTICLE = re.compile(r"^(?:/[a-z]{2})?/News-and-Events/News/\d{4}/[^/?#]+/?$")

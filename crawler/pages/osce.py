@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
 
+from core.article import Article
 from crawler.pages.base import (
     Document,
     Field,
@@ -25,7 +26,6 @@ from crawler.pages.base import (
 from crawler.pages.dates import parse_date, parse_iso
 from crawler.pages.generic import dateline_fields
 from crawler.pages.text import body_text, text_of
-from storage.article import Article
 
 # The 2025 layout says "News Item" where listings say "News": keep one vocabulary.
 CONTENT_TYPES = {"news item": "News"}

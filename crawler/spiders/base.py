@@ -34,6 +34,8 @@ from sqlalchemy import func, select
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
 from twisted.python.failure import Failure
 
+from core.article import Article
+from core.sources import Source
 from crawler.pages.base import (
     Listing,
     ListingEntry,
@@ -42,9 +44,7 @@ from crawler.pages.base import (
     parse_listing_with_page,
 )
 from crawler.pages.generic import GenericListingPage
-from crawler.sources import SourceDef
 from crawler.spiders.fallback import PATH_STAT, FallbackDiscovery
-from storage.article import Article
 from storage.canonical import BadURL, canonical_url
 from storage.db import session_scope
 from storage.models import CrawlRun
@@ -69,7 +69,7 @@ def error_kind(failure: Failure) -> str:
 
 
 class CoopSpider(FallbackDiscovery, Spider):
-    source: ClassVar[SourceDef]
+    source: ClassVar[Source]
 
     def __init__(self, base_url: str | None = None, since: str | None = None,
                  max_pages: str | int | None = None, **kwargs: Any) -> None:

@@ -32,6 +32,7 @@ from scrapy.settings import BaseSettings
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from core.sources import Source
 from crawler.pages.base import BrokenFeed, Document, Listing, ListingEntry, NotAnArticle
 from crawler.pages.discovery import (
     BrokenSitemap,
@@ -41,7 +42,6 @@ from crawler.pages.discovery import (
     read_feed,
     read_sitemap,
 )
-from crawler.sources import SourceDef
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class FallbackDiscovery:
     """Mixed into CoopSpider, which provides what the TYPE_CHECKING block declares."""
 
     if TYPE_CHECKING:
-        source: ClassVar[SourceDef]
+        source: ClassVar[Source]
         crawler: Crawler
         settings: BaseSettings
         base_url: str

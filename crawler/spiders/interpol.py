@@ -12,30 +12,27 @@ from collections.abc import Iterable
 from scrapy import Request
 from scrapy.http import Response
 
+from core.sources import SOURCES
 from crawler.pages.base import BrokenFeed, parse_feed
-from crawler.sources import SOURCES
 from crawler.spiders.base import CoopSpider
 
 logger = logging.getLogger(__name__)
-
-FEED_PATH = "/en/News-and-Events/News/rss"
-LISTING_PATH = "/en/News-and-Events/News"
-
 
 class InterpolSpider(CoopSpider):
     name = "interpol"
     source = SOURCES["interpol"]
 
     def discovery(self) -> Iterable[Request]:
-        self.feeds_tried.add(self.url(FEED_PATH))  # never "autodiscovered" after it failed
-        yield Request(self.url(FEED_PATH), callback=self.parse_feed, errback=self.on_error,
+        feed = self.url(self.source.entry_points["feed"])
+        self.feeds_tried.add(feed)  # never "autodiscovered" after it failed
+        yield Request(feed, callback=self.parse_feed, errback=self.on_error,
                       meta={"coopwatch_kind": "feed"})
 
     def html_listing(self, why: str) -> Request:
         assert self.crawler.stats is not None
         self.crawler.stats.set_value("coopwatch/discovery/html_listing", why)
         logger.info("Walking the HTML listing: %(why)s", {"why": why})
-        return self.listing_request(self.url(LISTING_PATH), "html")
+        return self.listing_request(self.url(self.source.entry_points["listing"]), "html")
 
     def parse_feed(self, response: Response) -> Iterable[Request]:
         stats = self.crawler.stats

@@ -17,7 +17,7 @@ from scrapy import Request
 from scrapy.crawler import Crawler
 from sqlalchemy import select
 
-from crawler.sources import SOURCES
+from core.sources import SOURCES
 from crawler.spiders.base import CoopSpider
 from storage.db import session_scope, utcnow
 from storage.models import CrawlRun
@@ -51,8 +51,8 @@ class OsceSpider(CoopSpider):
         return not any(stats.get(MAIN_LISTING_STAT) for (stats,) in recent)
 
     def discovery(self) -> Iterable[Request]:
-        yield self.listing_request(self.url("/press-releases/interpol?page=0"), "keyword")
+        yield self.listing_request(self.url(self.source.entry_points["keyword"]), "keyword")
         if self.walk_main:
             assert self.crawler.stats is not None
             self.crawler.stats.set_value(MAIN_LISTING_STAT, 1)
-            yield self.listing_request(self.url("/press-releases?page=0"), "main")
+            yield self.listing_request(self.url(self.source.entry_points["main"]), "main")

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from coopwatch.config import load_config
+from core.config import load_config
 from crawler.replica.server import ReplicaHandle
 from storage.canonical import canonical_url
 from storage.db import session_scope

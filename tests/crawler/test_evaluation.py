@@ -17,9 +17,9 @@ import typer
 from typer.testing import CliRunner
 
 from coopwatch.cli_relevance import REPO_SAMPLES, register
+from core.article import LEVELS
 from crawler.evaluation import Outcome, bootstrap, evaluate, format_report, load_items
 from crawler.relevance import load_rules
-from storage.article import LEVELS
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "labelled_items.json"
 FLOOR = 0.9

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from coopwatch.cli_relevance import register
-from coopwatch.config import ConfigError, load_config
+from core.article import Article, Level
+from core.config import ConfigError, load_config
 from crawler.relevance import (
     DEFAULTS_PATH,
     RulesError,
@@ -29,7 +30,6 @@ from crawler.relevance import (
     load_rules,
     phrase_regex,
 )
-from storage.article import Article, Level
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "storage" / "seeds"

@@ -12,8 +12,8 @@ import pytest
 from scrapy.settings import Settings
 from sqlalchemy import select
 
+from core.article import Article, Level, Relevance
 from crawler.pipelines import StoreItem
-from storage.article import Article, Level, Relevance
 from storage.db import session_scope
 from storage.models import AlertOutbox, Item, Source
 

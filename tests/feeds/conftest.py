@@ -8,7 +8,7 @@ import pytest
 from fastapi.testclient import TestClient
 from feed_helpers import BASE, config_for
 
-from coopwatch.config import Config
+from core.config import Config
 from feeds.app import create_app
 from storage.db import session_scope
 from storage.seed import import_seeds

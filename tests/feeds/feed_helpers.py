@@ -6,7 +6,7 @@ from typing import Any
 
 import feedparser
 
-from coopwatch.config import Config, load_config
+from core.config import Config, load_config
 
 BASE = "http://feeds.test"
 

@@ -10,9 +10,9 @@ from typing import Any
 from feed_helpers import BASE, config_for, parse_valid
 from sqlalchemy import select
 
+from core.article import Article, Level, Relevance
 from feeds.build import build_feed
 from feeds.spec import FORMATS, FeedSpec, Format, search_feed, standard_feeds
-from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import Item

@@ -11,7 +11,8 @@ from feed_helpers import BASE, parse_valid
 from sqlalchemy.orm import Session
 
 import feeds.routes
-from coopwatch.config import Config, load_config
+from core.article import Article, Level, Relevance
+from core.config import Config, load_config
 from feeds import build
 from feeds.build import RenderedFeeds
 from feeds.conditional import (
@@ -24,7 +25,6 @@ from feeds.conditional import (
 )
 from feeds.spec import FeedSpec, Format
 from feeds.websub import WebSub
-from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import ArchiveState, Item

@@ -12,12 +12,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session
 
+from core.article import Article, Level, Relevance
 from feeds.build import build_feed
 from feeds.entries import item_entry, story_entry
 from feeds.render import render
 from feeds.spec import FORMATS, FeedSpec
 from feeds.text import TITLE_MAX_CHARS, clean_html, one_line, xml_safe
-from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.models import Item
 

@@ -9,9 +9,9 @@ from datetime import UTC, datetime, timedelta
 from receivers import Mailbox, Webhook, text_of
 from sqlalchemy import select
 
-from coopwatch.config import Config, load_config
+from core.article import Article, Level, Relevance
+from core.config import Config, load_config
 from scheduler.alerts import backoff, deliver_pending, retry, send_test
-from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import AlertOutbox

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from typer.testing import CliRunner
 
 from coopwatch.cli import app
-from coopwatch.config import load_config
+from core.config import load_config
 from storage.db import session_scope
 from storage.health import evaluate
 from storage.models import AlertOutbox, Source

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopwatch.config import load_config
+from core.config import load_config
 from storage.health import HealthEvent, evaluate, usual_gap
 from storage.models import AlertOutbox, HealthAlarm, Item, Source
 from storage.outbox import channel_name

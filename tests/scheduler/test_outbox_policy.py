@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from coopwatch.config import ConfigError, load_config
-from storage.article import Article, Level, Relevance
+from core.article import Article, Level, Relevance
+from core.config import ConfigError, load_config
 from storage.batch import upsert_article
 from storage.models import AlertOutbox, Item
 from storage.outbox import (

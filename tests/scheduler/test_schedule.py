@@ -17,7 +17,7 @@ from scrapy.utils.test import get_crawler
 from typer.testing import CliRunner
 
 from coopwatch.cli import app
-from coopwatch.config import Config, ConfigError, load_config
+from core.config import Config, ConfigError, load_config
 from crawler.middlewares import CacheHintMiddleware
 from scheduler import schedule
 from scheduler.daemon import make_scheduler, reschedule_after_check, sync_jobs

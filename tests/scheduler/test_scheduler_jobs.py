@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 
-from coopwatch.config import Config, ConfigError, load_config
+from core.article import Article
+from core.config import Config, ConfigError, load_config
 from scheduler.daemon import make_scheduler, sync_jobs, wanted_jobs
 from scheduler.jobs import abandon_crawl, recover_runs
-from storage.article import Article
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import CrawlRun, Source

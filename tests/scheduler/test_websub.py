@@ -16,12 +16,12 @@ import pytest
 from fastapi.testclient import TestClient
 from receivers import Hub, free_port
 
-from coopwatch.config import Config, load_config
+from core.article import Article, Level, Relevance
+from core.config import Config, load_config
 from crawler.replica.server import serve_replica
 from feeds.app import create_app
 from scheduler.websub import _due, publish_changes
 from storage import migrate
-from storage.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.db import engine_for, session_scope
 from storage.models import WebSubTopic

@@ -28,8 +28,8 @@ from sqlalchemy import Engine, create_engine, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
+from core.article import Article, Level, Relevance
 from storage import migrate
-from storage.article import Article, Level, Relevance
 from storage.batch import (
     MATERIAL_FIELDS,
     NEAR_DUPLICATE_RESEMBLANCE,

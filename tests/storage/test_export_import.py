@@ -16,10 +16,10 @@ from sqlalchemy import event, func, select
 from typer.testing import CliRunner
 
 from coopwatch.cli import app
+from core.article import Article
 from crawler.relevance import classify_article, load_rules
 from storage import migrate
 from storage.archive_import import ImportFailed, import_archive
-from storage.article import Article
 from storage.batch import upsert_article
 from storage.db import engine_for, session_factory, session_scope
 from storage.export import ExportFilter, export_csv, export_jsonl

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.article import Article, Level, Relevance
+from core.article import Article, Level, Relevance
 from storage.batch import upsert_article
 from storage.models import Item, ItemAlias, ItemRevision, StoryMerge
 from storage.repository import Outcome

@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from coopwatch.config import Config, load_config
+from core.article import Article
+from core.config import Config, load_config
 from crawler.relevance import classify_article, load_rules
 from feeds.app import create_app
-from storage.article import Article
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.seed import import_seeds

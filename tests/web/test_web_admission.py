@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
-from coopwatch.config import ConfigError, load_config
+from core.config import ConfigError, load_config
 from feeds.admission import Admission
 from feeds.app import admission_capacity, create_app
 from storage.db import SQLITE_POOL, engine_for

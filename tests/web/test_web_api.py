@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from coopwatch.config import load_config
+from core.config import load_config
 from feeds.security import CSP
 from feeds.server import make_server
 from storage.db import session_scope, utcnow

@@ -32,7 +32,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
-from coopwatch.config import Config, load_config
+from core.config import Config, load_config
 from crawler.relevance import classify_article, load_rules
 from crawler.replica.server import ReplicaHandle, free_socket, serve_replica
 from feeds.server import make_server

@@ -11,7 +11,7 @@ import httpx
 import pytest
 from fastapi.testclient import TestClient
 
-from coopwatch.config import load_config
+from core.config import load_config
 from feeds.server import make_server
 
 PATHS = ["/", "/?q=border", "/healthz", "/api/items", "/api/items?q=border", "/api/items/1",

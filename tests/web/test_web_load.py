@@ -24,8 +24,8 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.article import Article
 from crawler.relevance import classify_article, load_rules
-from storage.article import Article
 from storage.batch import upsert_articles
 from storage.db import engine_for, session_scope
 from storage.models import Item

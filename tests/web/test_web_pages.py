@@ -80,8 +80,8 @@ def test_missing_pages_are_404_html(web: TestClient) -> None:
 
 def test_scraped_text_is_escaped_everywhere(web: TestClient, sqlite_url: str,
                                             app_for: Callable[..., TestClient]) -> None:
+    from core.article import Article
     from crawler.relevance import classify_article, load_rules
-    from storage.article import Article
     from storage.batch import upsert_article
 
     evil = '<script>alert("x")</script> OSCE and INTERPOL sign a joint <b>plan</b>'

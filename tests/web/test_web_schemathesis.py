@@ -24,7 +24,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from coopwatch.config import load_config
+from core.config import load_config
 from crawler.relevance import classify_article, load_rules
 from feeds.app import create_app
 from storage import migrate

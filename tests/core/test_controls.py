@@ -8,11 +8,11 @@ import re
 
 from sqlalchemy.orm import Session
 
+from core.article import Article
+from core.controls import one_line, text_block, visible
 from crawler.pages.base import parse_article_with_page
 from crawler.relevance import classify_article
-from storage.article import Article
 from storage.batch import upsert_articles
-from storage.controls import one_line, text_block, visible
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 ESC = "\x1b"

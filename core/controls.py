@@ -2,7 +2,7 @@
 
 A scraped title can carry `ESC ] 0 ;` (retitle the terminal), `ESC [ 2 J` (clear it), an OSC-8
 hyperlink, or a right-to-left override that makes `exe.txt` read as `txt.exe`. They are removed
-when an Article is made (storage.article), so nothing stored, classified, indexed or alerted on
+when an Article is made (core.article), so nothing stored, classified, indexed or alerted on
 holds them; the raw page kept by `coopwatch capture` is not an Article and keeps them.
 
 Removed: C0 controls, DEL, C1 controls (U+0080–U+009F: U+009B is a CSI on some terminals) and

@@ -86,7 +86,8 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_ALERT_LEVELS", "primary secondary", "Levels that raise an alert"),
     Option("COOPWATCH_API_TOKEN", "", "Token required by POST /api/crawl/…", secret=True),
     # The monitor (`coopwatch run`), its alerts and source-health alarms.
-    Option("COOPWATCH_CHECK_SOURCES", "osce interpol", "Sources the monitor checks"),
+    Option("COOPWATCH_CHECK_SOURCES", "all",
+           "Sources the monitor checks, space separated (all: every source of the registry)"),
     Option("COOPWATCH_BASE_URL", "",
            "Crawl every source from this base URL instead of its site (the replica, a mirror)"),
     Option("COOPWATCH_JITTER_S", 120, "Up to this many seconds of random delay per check"),

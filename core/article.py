@@ -11,7 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from storage.controls import one_line, text_block
+from core.controls import one_line, text_block
 
 # Where a field's value came from, best first (ARCHITECTURE.md, "page objects"). The generic
 # layer's libraries: trafilatura (main text), htmldate (date), jsonld (a JSON-LD articleBody).
@@ -21,12 +21,11 @@ LAYERS = ("url", "label", "selector", "listing", "meta", "dateline", "heuristic"
 FALLBACK_LAYERS = frozenset({"meta", "heuristic", "trafilatura", "htmldate", "jsonld",
                              "first_seen"})
 
-# Text fields cleaned of terminal controls and bidi overrides (storage.controls) when set.
+# Text fields cleaned of terminal controls and bidi overrides (core.controls) when set.
 LINE_FIELDS = frozenset({"title", "subtitle", "place", "content_type", "language",
                          "published_raw"})
 BLOCK_FIELDS = frozenset({"body", "summary"})
 
-ORGANISATIONS = ("osce", "interpol")
 LEVELS = ("primary", "secondary", "mention", "none")
 
 
