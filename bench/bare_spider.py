@@ -55,8 +55,11 @@ def main(argv: list[str]) -> int:
     root = Path(__file__).resolve().parent.parent
     sys.path.insert(0, str(root))
     import crawler.settings as coop  # the values coopwatch crawls with
+    from core.config import load_config
+    from crawler.options import config_settings
 
-    settings = {name: getattr(coop, name) for name in MIRRORED}
+    tuned = config_settings(load_config())
+    settings = {name: tuned[name] if name in tuned else getattr(coop, name) for name in MIRRORED}
     settings["EXTENSIONS"] = coop.THROTTLE_EXTENSIONS  # coopwatch's AutoThrottle
     settings |= {"DOWNLOAD_DELAY": args.download_delay,
                  "AUTOTHROTTLE_START_DELAY": args.download_delay, "HTTPCACHE_ENABLED": False}

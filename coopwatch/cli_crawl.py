@@ -14,9 +14,9 @@ from rich.console import Console
 from coopwatch.cli import config, parse_day
 from coopwatch.progress import CrawlProgress
 from core.sources import SOURCES
-from crawler.child import CrawlInterrupted, crawl_in_child
+from crawler.child import CrawlInterrupted
 from crawler.run import EXIT_CODES
-from scheduler.jobs import after_crawl
+from scheduler.path import crawl_source
 
 
 def _line(s: dict[str, Any]) -> str:
@@ -63,10 +63,9 @@ def register(app: typer.Typer) -> None:
                 if progress:
                     progress.start(name)
                 try:
-                    summary = crawl_in_child(
-                        name, base_url=base_url, since=day, max_pages=max_pages,
-                        dry_run=dry_run, trigger="cli",
-                        timeout_s=cfg.get_int("COOPWATCH_CRAWL_TIMEOUT_S"),
+                    summary = crawl_source(
+                        cfg, name, trigger="cli", base_url=base_url, since=day,
+                        max_pages=max_pages, dry_run=dry_run,
                         stderr=subprocess.DEVNULL if quiet else None,
                         on_log=progress.on_log if progress else None)
                 except CrawlInterrupted as stop:  # the child stopped and recorded its run
@@ -74,8 +73,6 @@ def register(app: typer.Typer) -> None:
                     interrupted = True
                     break
                 summaries.append(summary)
-                if not dry_run and summary.get("run_id") is not None:
-                    after_crawl(name, summary, cfg)
         for summary in summaries:
             if not as_json:
                 typer.echo(_line(summary))

@@ -1,4 +1,5 @@
-"""Scrapy settings for both spiders; values users tune come from coopwatch's config.
+"""Scrapy settings for every spider; values users tune come from coopwatch's config
+(crawler/options.py).
 
 Politeness: robots.txt obeyed, one request at a time per site, AutoThrottle (on the site's
 latency, not our CPU time: crawler/throttle.py), Retry-After honoured, a User-Agent with a
@@ -9,26 +10,15 @@ If-Modified-Since) and an unchanged page costs a 304.
 
 from __future__ import annotations
 
-from core.config import load_config
-
-_cfg = load_config()
-
 BOT_NAME = "coopwatch"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_LOADER_CLASS = "crawler.spiderloader.RegistrySpiderLoader"
 
-USER_AGENT = _cfg["COOPWATCH_USER_AGENT"]
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS = 2
 CONCURRENT_REQUESTS_PER_DOMAIN = 1
-DOWNLOAD_DELAY = float(_cfg["COOPWATCH_DOWNLOAD_DELAY_S"])
 AUTOTHROTTLE_ENABLED = True
-AUTOTHROTTLE_START_DELAY = DOWNLOAD_DELAY
 AUTOTHROTTLE_MAX_DELAY = 60.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
-DOWNLOAD_TIMEOUT = _cfg.get_int("COOPWATCH_DOWNLOAD_TIMEOUT_S")
-DOWNLOAD_MAXSIZE = _cfg.get_int("COOPWATCH_MAX_PAGE_BYTES")
-DOWNLOAD_WARNSIZE = DOWNLOAD_MAXSIZE // 2
 RETRY_ENABLED = True
 RETRY_TIMES = 2  # first try + 2 retries = 3 requests
 # 429 is retried by RetryAfterMiddleware, which waits as long as the site asks.
@@ -52,7 +42,6 @@ DEFAULT_REQUEST_HEADERS = {
 HTTPCACHE_ENABLED = True
 HTTPCACHE_POLICY = "crawler.httpcache.RevalidatingPolicy"  # RFC 2616, but a 5xx is an error
 HTTPCACHE_STORAGE = "scrapy.extensions.httpcache.FilesystemCacheStorage"
-HTTPCACHE_DIR = str((_cfg.data_dir / "httpcache").resolve())
 HTTPCACHE_ALWAYS_STORE = True  # keep a validator even when the site says no-cache
 HTTPCACHE_IGNORE_HTTP_CODES = [301, 302, 303, 307, 308, 403, 404, 429, 500, 502, 503, 504]
 
@@ -82,12 +71,8 @@ EXTENSIONS = {
     **THROTTLE_EXTENSIONS,
 }
 
-COOPWATCH_DATABASE_URL = _cfg.database_url
-COOPWATCH_SINCE = _cfg["COOPWATCH_SINCE"]
-COOPWATCH_MAX_PAGES = _cfg.get_int("COOPWATCH_MAX_PAGES")
-COOPWATCH_FULL_LISTING_EVERY_H = float(_cfg["COOPWATCH_FULL_LISTING_EVERY_H"])
-COOPWATCH_RELEVANCE = _cfg.table("relevance")
-COOPWATCH_FALLBACK_ALARM_SHARE = float(_cfg["COOPWATCH_FALLBACK_ALARM_SHARE"])
+# The options users tune (user agent, delays, sizes, the database, the cache directory …) are
+# set from coopwatch's config when a spider's crawler is built (crawler/options.py).
 COOPWATCH_DRY_RUN = False
 # StoreItem stores this many articles per transaction, or what waits this long after the first.
 COOPWATCH_STORE_BATCH = 50

@@ -1,10 +1,10 @@
 """Start a crawl on demand from the web app (`POST /api/crawl/{source}`, the "crawl now" button)
 without holding the request for the whole crawl.
 
-The crawl goes through the one crawl path — crawler.child.crawl_in_child, trigger "api", the
-source's lock, the same timeout and kill — in a background thread that waits for the child (no
-zombie), then judges the source's health and delivers the alerts the crawl queued, as after a
-scheduled check or a CLI crawl. The request waits only until the child has opened its run row,
+The crawl goes through the one crawl path (scheduler.path.crawl_source: a child, trigger
+"api", the source's lock, the same timeout and kill, then the source's health and the alerts
+the crawl queued, as after a scheduled check or a CLI crawl) in a background thread that waits
+for the child (no zombie). The request waits only until the child has opened its run row,
 and answers with its id.
 Settings: COOPWATCH_BASE_URL (crawl a replica or mirror), COOPWATCH_CRAWL_TIMEOUT_S.
 """
@@ -21,8 +21,7 @@ from sqlalchemy import func, select
 
 from core.config import OPTIONS, Config
 from core.sources import SOURCES
-from crawler.child import crawl_in_child
-from scheduler.jobs import after_crawl
+from scheduler.path import crawl_source
 from storage import locks
 from storage.db import session_scope
 from storage.models import CrawlRun
@@ -59,14 +58,11 @@ def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
     summary: dict[str, Any] = {"status": "failed", "source": source, "run_id": None,
                                "reason": "the crawl thread failed; see the server log"}
     try:
-        summary = crawl_in_child(source, base_url=cfg["COOPWATCH_BASE_URL"] or None,
-                                 trigger="api", env=child_env(cfg),
-                                 timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"))
+        summary = crawl_source(cfg, source, trigger="api",
+                               base_url=cfg["COOPWATCH_BASE_URL"] or None, env=child_env(cfg))
         logger.info("API crawl of %(source)s: run %(run_id)s %(status)s",
                     {"source": source, "run_id": summary.get("run_id"),
                      "status": summary.get("status")})
-        if summary.get("status") != "busy":  # a busy child ran nothing: nothing to judge
-            after_crawl(source, summary, cfg)  # as after a scheduled check or a CLI crawl
     except Exception:  # a thread's exception would vanish: log it
         logger.exception("API crawl of %(source)s failed", {"source": source})
     finally:

@@ -163,7 +163,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
                       id="deliver-alerts", jobstore="memory", next_run_time=datetime.now(UTC))
     if hub:  # also after each check; this pass retries failed pings and sees other writers
-        scheduler.add_job("scheduler.jobs:publish_feeds", IntervalTrigger(seconds=websub.PASS_S),
+        scheduler.add_job("scheduler.path:publish_feeds", IntervalTrigger(seconds=websub.PASS_S),
                           id="websub-publish", jobstore="memory", next_run_time=datetime.now(UTC))
     scheduler.add_listener(lambda event: reschedule_after_check(scheduler, event, db_url),
                            EVENT_JOB_EXECUTED)

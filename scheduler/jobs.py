@@ -1,10 +1,10 @@
 """What the daemon's jobs do, as plain functions of picklable arguments (APScheduler stores a
 reference to the function and its arguments, never an object):
 
-    check_source(name)  crawl in a child (it stores items + alert rows) → judge health →
-                        deliver due alerts → plan the next check (scheduler.schedule)
+    check_source(name)  the crawl path (scheduler.path: crawl in a child → judge health →
+                        deliver due alerts), then plan the next check (scheduler.schedule)
     deliver_alerts()    one delivery pass (retries come due between crawls)
-    publish_feeds()     tell the WebSub hub which feeds changed (scheduler.websub)
+    (the WebSub pass, scheduler.path.publish_feeds, runs every websub.PASS_S)
 
 Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (the monitor is
 stopping and the crawl outlived its grace period) and `recover_runs` (runs left open by a
@@ -19,16 +19,17 @@ import logging
 import os
 import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import select
 
-from core.config import Config, ConfigError, load_config
-from crawler.child import crawl_in_child
-from scheduler import schedule, websub
-from scheduler.alerts import DeliveryReport, deliver_pending
+from core.config import Config, load_config
+from scheduler import schedule
+from scheduler.alerts import DeliveryReport
+from scheduler.path import crawl_source, deliver_due
 from storage.db import session_scope, utcnow
-from storage.health import evaluate
 from storage.models import CrawlRun
 from storage.runs import is_primed, mark_run
 
@@ -46,6 +47,18 @@ def running() -> set[str]:
         return set(_running)
 
 
+@contextmanager
+def _crawling(name: str) -> Iterator[None]:
+    """While the child runs, the source is in running(): the daemon's shutdown waits for it."""
+    with _running_lock:
+        _running.add(name)
+    try:
+        yield
+    finally:
+        with _running_lock:
+            _running.discard(name)
+
+
 def check_source(name: str) -> dict[str, Any]:
     """One scheduled check of one source; returns the crawl's summary."""
     cfg = load_config()
@@ -54,15 +67,9 @@ def check_source(name: str) -> dict[str, Any]:
     if not primed:
         logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
                     "alerts", {"source": name})
-    with _running_lock:
-        _running.add(name)
-    try:
-        summary = crawl_in_child(name, base_url=cfg["COOPWATCH_BASE_URL"] or None,
-                                 trigger="schedule",
-                                 timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"))
-    finally:
-        with _running_lock:
-            _running.discard(name)
+    summary = crawl_source(cfg, name, trigger="schedule",
+                           base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                           while_crawling=_crawling(name), stopping=STOPPING)
     if STOPPING.is_set():
         return summary  # abandon_crawl recorded it
     log = {"source": name, "run_id": summary.get("run_id"), "status": summary.get("status"),
@@ -72,7 +79,6 @@ def check_source(name: str) -> dict[str, Any]:
     else:
         logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s",
                     log)
-        after_crawl(name, summary, cfg)
     return summary | {"next_check": next_check(name, cfg)}
 
 
@@ -86,36 +92,9 @@ def next_check(source: str, cfg: Config) -> dict[str, Any]:
             "adaptive": adaptive}
 
 
-def after_crawl(source: str, summary: dict[str, Any], cfg: Config | None = None) -> None:
-    """What follows every crawl, scheduled, CLI or API: judge the source's health (one alarm
-    per episode; judging a run twice does nothing), deliver the alerts it queued and ping the
-    WebSub hub for the feeds it changed."""
-    cfg = cfg or load_config()
-    with session_scope(cfg.database_url) as session:
-        evaluate(session, source, summary, cfg)
-    deliver_alerts()
-    publish_feeds(cfg)
-
-
 def deliver_alerts() -> DeliveryReport:
-    """Deliver every due outbox row (news and health)."""
-    cfg = load_config()
-    report = deliver_pending(cfg.database_url, cfg)
-    if report.sent or report.retrying or report.dead:
-        logger.info("Alert delivery: %(report)s", {"report": report})
-    return report
-
-
-def publish_feeds(cfg: Config | None = None) -> websub.PublishReport | None:
-    """One WebSub pass (None: no hub configured); a failed ping is logged and retried."""
-    try:
-        report = websub.publish_changes(cfg or load_config())
-    except ConfigError as err:  # the crawl before it is stored: say what to fix, fail nothing
-        logger.error("WebSub: %(error)s", {"error": err})
-        return None
-    if report and (report.pinged or report.failed):
-        logger.info("WebSub: %(report)s", {"report": report})
-    return report
+    """The monitor's delivery pass: every due outbox row (retries come due between crawls)."""
+    return deliver_due(load_config())
 
 
 def pid_alive(pid: int) -> bool:

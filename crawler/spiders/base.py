@@ -29,6 +29,7 @@ from scrapy.exceptions import (
     IgnoreRequest,
 )
 from scrapy.http import Response
+from scrapy.settings import BaseSettings
 from scrapy.spidermiddlewares.httperror import HttpError
 from sqlalchemy import func, select
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError
@@ -36,6 +37,7 @@ from twisted.python.failure import Failure
 
 from core.article import Article
 from core.sources import Source
+from crawler.options import apply_config
 from crawler.pages.base import (
     Listing,
     ListingEntry,
@@ -87,6 +89,11 @@ class CoopSpider(FallbackDiscovery, Spider):
         self.queued: set[str] = set()
         self.last_completed: datetime | None = None
         self.resume = False  # the last run was cut short: walk past known pages
+
+    @classmethod
+    def update_settings(cls, settings: BaseSettings) -> None:
+        super().update_settings(settings)
+        apply_config(settings)  # before from_crawler reads them
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:

@@ -1,0 +1,82 @@
+"""The one path of a crawl, whoever starts it (the monitor's check, `coopwatch crawl`, the web
+API's "crawl now"): crawl the source in a child process (it stores items and their alert rows),
+then judge the source's health, then deliver the alerts that are due and tell the WebSub hub
+which feeds changed.
+
+Callers differ only in what they pass: the trigger recorded on the run, the CLI's --since,
+--max-pages and --dry-run, how the child's log is shown, the environment of a server that was
+started with a Config of its own, and the monitor's bookkeeping of running crawls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from datetime import date
+from typing import Any
+
+from core.config import Config, ConfigError, load_config
+from crawler.child import crawl_in_child
+from scheduler import websub
+from scheduler.alerts import DeliveryReport, deliver_pending
+from storage.db import session_scope
+from storage.health import evaluate
+
+logger = logging.getLogger(__name__)
+
+
+def crawl_source(cfg: Config, source: str, *, trigger: str, base_url: str | None = None,
+                 since: date | None = None, max_pages: int | None = None,
+                 dry_run: bool = False, env: dict[str, str] | None = None,
+                 stderr: int | None = None, on_log: Callable[[str], None] | None = None,
+                 while_crawling: AbstractContextManager[object] | None = None,
+                 stopping: threading.Event | None = None) -> dict[str, Any]:
+    """Crawl → health → alerts; returns the crawl's summary (crawler.run's JSON line).
+
+    Nothing is judged after a dry run (it records nothing), a busy child (another crawl holds
+    the lock and will do the work) or a crawl cut short because the monitor is stopping
+    (`stopping` set: jobs.abandon_crawl records it)."""
+    with while_crawling or nullcontext():
+        summary = crawl_in_child(source, base_url=base_url, since=since, max_pages=max_pages,
+                                 dry_run=dry_run, trigger=trigger,
+                                 timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"),
+                                 env=env, stderr=stderr, on_log=on_log)
+    if dry_run or summary.get("status") == "busy" or (stopping and stopping.is_set()):
+        return summary
+    if summary.get("run_id") is None and trigger == "cli":
+        # The CLI may name an archive that is not there (no run row could be opened): there
+        # is no source row to judge. The monitor and the API serve an upgraded archive.
+        return summary
+    after_crawl(source, summary, cfg)
+    return summary
+
+
+def after_crawl(source: str, summary: dict[str, Any], cfg: Config) -> None:
+    """Judge the source's health (one alarm per episode; judging a run twice does nothing),
+    deliver the alerts the crawl queued and ping the WebSub hub for the feeds it changed."""
+    with session_scope(cfg.database_url) as session:
+        evaluate(session, source, summary, cfg)
+    deliver_due(cfg)
+    publish_feeds(cfg)
+
+
+def deliver_due(cfg: Config) -> DeliveryReport:
+    """Deliver every due outbox row (news and health)."""
+    report = deliver_pending(cfg.database_url, cfg)
+    if report.sent or report.retrying or report.dead:
+        logger.info("Alert delivery: %(report)s", {"report": report})
+    return report
+
+
+def publish_feeds(cfg: Config | None = None) -> websub.PublishReport | None:
+    """One WebSub pass (None: no hub configured); a failed ping is logged and retried."""
+    try:
+        report = websub.publish_changes(cfg or load_config())
+    except ConfigError as err:  # the crawl before it is stored: say what to fix, fail nothing
+        logger.error("WebSub: %(error)s", {"error": err})
+        return None
+    if report and (report.pinged or report.failed):
+        logger.info("WebSub: %(report)s", {"report": report})
+    return report
