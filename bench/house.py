@@ -1,6 +1,6 @@
 """The shape of the house (issue 16): which rooms import which, how big each room is.
 
-    python bench/house.py
+    python bench/house.py [ROOT]     (ROOT: another checkout, e.g. from `git archive`)
 
 Prints the figures of the issue's table, read from the source files (no import is executed):
 modules of the stages importing the CLI package, import cycles between files, the share of all
@@ -11,6 +11,7 @@ size limit. tests/test_house.py asserts the "after" column from the same functio
 from __future__ import annotations
 
 import ast
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,7 @@ PACKAGES = ("core", "coopwatch", "crawler", "relevance", "replica", "storage", "
 STAGES = ("core", "crawler", "relevance", "replica", "storage", "feeds", "web", "scheduler")
 MAX_LINES = 400
 SOURCE_NAMES = ("osce", "interpol")
+REPLICA = ("replica", "crawler.replica")  # where the replica lives, before and after issue 16
 
 
 @dataclass(frozen=True)
@@ -139,9 +141,28 @@ def _literal_strings(node: ast.AST) -> set[str]:
 
 def source_lists(mods: dict[str, Module]) -> list[str]:
     """Modules that spell out the sources themselves: a literal collection (or a short
-    space-separated string, the form of an option default) naming every source."""
-    return sorted(name for name, mod in mods.items() if any(
+    space-separated string, the form of an option default or a help text) naming every
+    source. The replica is left out: it imitates the two sites, it does not watch them."""
+    return sorted(name for name, mod in mods.items() if not name.startswith(REPLICA) and any(
         set(SOURCE_NAMES) <= _literal_strings(node) for node in ast.walk(mod.tree)))
+
+
+def crawl_starters(mods: dict[str, Module]) -> list[str]:
+    """Modules outside the crawler that start a crawl child themselves (crawler.child): each
+    is a place wiring "crawl → health → alerts"."""
+    return sorted(name for name, mod in mods.items() if not name.startswith("crawler.") and
+                  "crawler.child" in set(_imported_names(mod)))
+
+
+def import_time_config(mods: dict[str, Module]) -> list[str]:
+    """Modules that call load_config() when imported (at module level, outside functions)."""
+    def calls(node: ast.AST) -> bool:
+        return any(isinstance(n, ast.Call) and getattr(n.func, "id", getattr(
+            n.func, "attr", None)) == "load_config" for n in ast.walk(node))
+
+    return sorted(name for name, mod in mods.items() if any(
+        calls(stmt) for stmt in mod.tree.body
+        if not isinstance(stmt, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)))
 
 
 def big_modules(mods: dict[str, Module], limit: int = MAX_LINES) -> dict[str, int]:
@@ -149,7 +170,7 @@ def big_modules(mods: dict[str, Module], limit: int = MAX_LINES) -> dict[str, in
 
 
 def main() -> None:
-    mods = modules()
+    mods = modules(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT)
     graph = import_graph(mods)
     shares = package_shares(mods)
     biggest = next(iter(shares))
@@ -165,6 +186,12 @@ def main() -> None:
         print(f"    {top:<10} {share:6.1%}")
     print(f"modules listing the sources: {len(source_lists(mods))}")
     for name in source_lists(mods):
+        print(f"    {name}")
+    print(f"modules outside the crawler starting a crawl child: {len(crawl_starters(mods))}")
+    for name in crawl_starters(mods):
+        print(f"    {name}")
+    print(f"modules calling load_config() when imported: {len(import_time_config(mods))}")
+    for name in import_time_config(mods):
         print(f"    {name}")
     big = big_modules(mods)
     print(f"modules over {MAX_LINES} lines: {len(big)}")
