@@ -151,7 +151,7 @@ def crawl_starters(mods: dict[str, Module]) -> list[str]:
     """Modules outside the crawler that start a crawl child themselves (crawler.child): each
     is a place wiring "crawl → health → alerts"."""
     return sorted(name for name, mod in mods.items() if not name.startswith("crawler.") and
-                  "crawler.child" in set(_imported_names(mod)))
+                  "crawler.child.crawl_in_child" in set(_imported_names(mod)))
 
 
 def import_time_config(mods: dict[str, Module]) -> list[str]:

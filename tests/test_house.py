@@ -67,6 +67,7 @@ def test_the_measures_see_what_they_measure(tmp_path: Path) -> None:
                           "from core.config import load_config\ncfg = load_config()\n"
                           + "x = 1\n" * (house.MAX_LINES + 1),
         "crawler/__init__.py": "", "crawler/child.py": "",
+        "coopwatch/crawl.py": "from crawler.child import CrawlInterrupted\n",
     })
     assert house.cli_importers(mods) == ["feeds.b"]
     assert house.cycles(house.import_graph(mods)) == [["coopwatch.cli", "feeds.a", "feeds.b"]]
