@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import benchlib
-from benchlib import bench_env, free_port, parser, process, serve_replica, wait_until
+from benchlib import bench_env, free_port, parser, process, wait_until
+from benchreplica import serve_replica
 
 TARGET_S = 1.0
 # Distinct stories: a repeated text would be a near-duplicate (no alert), a similar title in

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import benchlib
-from benchlib import ROOT, bench_env, parser, replica_state, serve_replica, site_counts
+from benchlib import ROOT, bench_env, parser
+from benchreplica import replica_state, serve_replica, site_counts
 
 SOURCES = ("osce", "interpol")
 TARGET_RATIO = 1.25

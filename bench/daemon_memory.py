@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import benchlib
-from benchlib import bench_env, children_of, free_port, parser, process, rss_kb, serve_replica
+from benchlib import bench_env, children_of, free_port, parser, process, rss_kb
+from benchreplica import serve_replica
 
 TARGET_GROWTH_MB = 10.0
 SOURCES = ("osce", "interpol")

@@ -10,7 +10,7 @@ fixed time, without and with If-None-Match; after the first request the server a
 from its memory of rendered feeds (feeds.build.RenderedFeeds), so both loads measure the
 validator read and the HTTP stack. Baseline: the same uvicorn stack answering the same bytes
 from memory (bench/static_feed_server.py), with no framework and no database. The archive is
-benchlib.archive's (shared with bench/search.py).
+benchdata.archive's (shared with bench/search.py).
 Targets: render ≤ 30 ms; 304 path ≥ 2,000 requests/s.
 """
 
@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 from typing import Any
 
+import benchdata
 import benchlib
 from benchlib import ROOT, bench_env, free_port, parser, process, wait_http
 
@@ -180,7 +181,7 @@ def main() -> int:
     report = benchlib.Report("feed", args)
     cache = Path(args.results_dir) / "data"
     for size in sizes:
-        url, build_s = benchlib.archive(size, cache)
+        url, build_s = benchdata.archive(size, cache)
         times = render_times(url, 2 if args.quick else args.repeat)
         report.details[f"render_{size}"] = times | {"archive_build_s": build_s}
         build, naive = benchlib.median(times["build_ms"]), benchlib.median(times["newest_by_id_ms"])
@@ -196,7 +197,7 @@ def main() -> int:
               flush=True)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="coopwatch-bench-feed-") as tmp:
-            url, _ = benchlib.archive(size, cache)
+            url, _ = benchdata.archive(size, cache)
             runs = load_tests(url, Path(tmp), duration, args.connections)
         report.details[f"load_{size}"] = {
             k: ({kk: vv for kk, vv in v.items() if kk != "raw"} if isinstance(v, dict) else v)

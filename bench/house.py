@@ -48,6 +48,16 @@ def modules(root: Path = ROOT) -> dict[str, Module]:
     return found
 
 
+def scripts(root: Path = ROOT) -> dict[str, Module]:
+    """The benchmark scripts (bench/*.py): measured for size only, they are no package."""
+    found: dict[str, Module] = {}
+    for path in sorted((root / "bench").glob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        found[f"bench.{path.stem}"] = Module(f"bench.{path.stem}", path, ast.parse(text),
+                                             len(text.splitlines()))
+    return found
+
+
 def _imported_names(mod: Module) -> Iterator[str]:
     """Every module name an import statement names, at any depth (lazy imports count: they
     are arrows too), resolved against the package for relative imports."""
@@ -193,7 +203,7 @@ def main() -> None:
     print(f"modules calling load_config() when imported: {len(import_time_config(mods))}")
     for name in import_time_config(mods):
         print(f"    {name}")
-    big = big_modules(mods)
+    big = big_modules(mods | scripts(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT))
     print(f"modules over {MAX_LINES} lines: {len(big)}")
     for name, lines in big.items():
         print(f"    {name} {lines}")

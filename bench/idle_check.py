@@ -22,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import benchlib
-from benchlib import CountingProxy, bench_env, parser, serve_replica, stderr_to
+from benchlib import bench_env, parser, stderr_to
+from benchreplica import CountingProxy, serve_replica
 
 SOURCES = ("osce", "interpol")
 TARGET_REQUESTS = 1

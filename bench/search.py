@@ -11,7 +11,7 @@ bm25), so its cost grows with the number of matches: ~2 µs of bm25 per match he
 (by perf) the nested statement FTS5 runs per match to read its column sizes. The details list
 every query's match count.
 
-The archive is generated (benchlib.archive: bulk-inserted, FTS index rebuilt, no ANALYZE,
+The archive is generated (benchdata.archive: bulk-inserted, FTS index rebuilt, no ANALYZE,
 like an archive built by crawls) and cached in bench/results/data/ for the feed benchmark and
 later runs. Text: one catalogue paragraph, an event sentence (46 places, 16 topics) and three
 people's names drawn by Zipf's law from 20,000, so queries span rare to very common words.
@@ -27,8 +27,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+import benchdata
 import benchlib
-from benchlib import parser, percentile, surnames
+from benchdata import surnames
+from benchlib import parser, percentile
 
 TARGET_P50_MS = 20.0
 WINDOW = 5000
@@ -144,7 +146,7 @@ def main() -> int:
     report = benchlib.Report("search", args)
     cache = Path(args.results_dir) / "data"
     for size in sizes:
-        url, build_s = benchlib.archive(size, cache)
+        url, build_s = benchdata.archive(size, cache)
         built = f"built in {build_s:.0f} s" if build_s else "reused"
         print(f"archive of {size:,} items: {built}", flush=True)
         result = measure(url, 2 if args.quick else args.repeat, 1 if size >= 500_000 else 3)

@@ -1,8 +1,8 @@
 """Storage throughput: upsert with dedupe, items/s, into an archive of 10k and of 100k items
 (SQLite; also PostgreSQL when COOPWATCH_TEST_PG_URL names a server).
 
-The archive of N items is bulk-built (benchlib.archive, cached in bench/results/data/; on
-PostgreSQL the same rows are copied in), then --articles generated Articles (benchlib.articles:
+The archive of N items is bulk-built (benchdata.archive, cached in bench/results/data/; on
+PostgreSQL the same rows are copied in), then --articles generated Articles (benchdata.articles:
 ~90 % new, 7 % another URL of an earlier one — outcome unchanged, 3 % an earlier one's text
 under a new URL — outcome duplicate), dated across the archive's 26 years so that story and
 near-duplicate checks meet the archive's items, are stored three ways, each into its own copy
@@ -35,6 +35,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import benchdata
 import benchlib
 from benchlib import parser
 
@@ -193,12 +194,12 @@ def main() -> int:
     backends = ["sqlite"] + (["postgresql"] if os.environ.get("COOPWATCH_TEST_PG_URL") else [])
     report = benchlib.Report("upsert", args)
     cache = Path(args.results_dir) / "data"
-    arts = list(benchlib.articles(count, start=date(2000, 1, 1),
+    arts = list(benchdata.articles(count, start=date(2000, 1, 1),
                                   per_day=count / ARCHIVE_DAYS))
     with tempfile.TemporaryDirectory(prefix="coopwatch-bench-upsert-") as tmp:
         for backend in backends:
             for size in sizes:
-                archive_url, _ = benchlib.archive(size, cache)
+                archive_url, _ = benchdata.archive(size, cache)
                 with copy_of(backend, archive_url, Path(tmp)) as url:
                     base_s = core_insert(url, arts, STORE_BATCH)
                 no_fts_s = None

@@ -3,7 +3,7 @@ for `/api/items` (the newest 20 with a total) and `/` (the search page), then th
 — GETs spread over every kind of route (pages, API, feeds, item and story pages, /metrics) —
 with its errors and the /healthz latency right after it.
 
-`coopwatch serve` runs as its own process on the archive (benchlib.archive's generated one,
+`coopwatch serve` runs as its own process on the archive (benchdata.archive's generated one,
 shared with bench/search.py and bench/feed.py); a bounded Python client (httpx, asyncio) sends
 a fixed number of requests per route with CLIENTS connections at once and times each one.
 Baseline: `/healthz` on the same server in the same run — the whole stack (uvicorn, the
@@ -23,6 +23,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import benchdata
 import benchlib
 from benchlib import bench_env, free_port, parser, percentile, process, wait_http
 
@@ -66,7 +67,7 @@ async def hammer(base: str, paths: list[str], total: int, clients: int) -> dict[
 
 def mixed_paths(n_items: int) -> list[str]:
     """The issue's reproduction: every kind of GET route, items and stories across the archive
-    (benchlib.archive: item i's story is i, except for every 40th item)."""
+    (benchdata.archive: item i's story is i, except for every 40th item)."""
     paths = ["/", "/?q=border", "/api/items", "/api/items?q=border+management", "/sources",
              "/api/sources", "/feeds/all.atom", "/feeds/osce.rss", "/feeds/search.atom?q=police",
              "/metrics", "/api/runs", "/healthz"]
@@ -113,7 +114,7 @@ def main() -> int:
     items = 2000 if args.quick else args.items
     per_route, mixed = (300, 300) if args.quick else (args.requests, args.mixed)
     report = benchlib.Report("web_load", args)
-    url, _ = benchlib.archive(items, Path(args.results_dir) / "data")
+    url, _ = benchdata.archive(items, Path(args.results_dir) / "data")
     with tempfile.TemporaryDirectory(prefix="coopwatch-bench-web-") as tmp:
         runs = run_load(url, items, Path(tmp), per_route, mixed)
     report.details = {"items": items, "clients": CLIENTS, "per_route": per_route,
