@@ -35,7 +35,7 @@ $(AXE): package.json package-lock.json
 
 lint: install
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy core coopwatch crawler storage feeds scheduler
+	$(VENV)/bin/mypy core coopwatch crawler relevance replica storage feeds web scheduler
 
 seed: install
 	$(VENV)/bin/coopwatch db upgrade

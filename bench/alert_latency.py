@@ -110,7 +110,7 @@ def main() -> int:
     report = benchlib.Report("alert_latency", args)
     from aiosmtpd.controller import Controller
 
-    from crawler.replica.state import ReplicaState
+    from replica.state import ReplicaState
     from storage import migrate
 
     box = Mailbox()

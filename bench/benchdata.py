@@ -53,8 +53,8 @@ class Corpus:
 def corpus() -> Corpus:
     import re
 
-    from crawler.replica.catalogue import PARAGRAPHS
-    from crawler.replica.content import catalogue
+    from replica.catalogue import PARAGRAPHS
+    from replica.inventory import catalogue
 
     paras: list[str] = []
     titles: list[str] = []

@@ -22,8 +22,8 @@ def replica_state(total: int, seed: int = 7) -> Any:
     """A ReplicaState whose two sites hold `total` articles together (about half each): the
     base catalogue plus generated items, published oldest first so listings stay newest first.
     """
-    from crawler.replica.content import catalogue
-    from crawler.replica.state import ReplicaState
+    from replica.inventory import catalogue
+    from replica.state import ReplicaState
 
     state = ReplicaState()
     rng = random.Random(seed)
@@ -51,7 +51,7 @@ def replica_state(total: int, seed: int = 7) -> Any:
 
 @contextlib.contextmanager
 def serve_replica(state: Any) -> Iterator[Any]:
-    """crawler.replica.server.serve_replica, but on a socket made with IPPROTO_TCP.
+    """replica.server.serve_replica, but on a socket made with IPPROTO_TCP.
 
     serve_replica binds `socket.socket(AF_INET, SOCK_STREAM)`, whose proto is 0; asyncio sets
     TCP_NODELAY only on sockets whose proto is IPPROTO_TCP, so every response on a kept-alive
@@ -61,8 +61,8 @@ def serve_replica(state: Any) -> Iterator[Any]:
 
     import uvicorn
 
-    from crawler.replica.app import create_app
-    from crawler.replica.server import ReplicaHandle
+    from replica.app import create_app
+    from replica.server import ReplicaHandle
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -56,7 +56,7 @@ def main() -> int:
     args = p.parse_args()
     cycles, warmup = (4, 1) if args.quick else (args.cycles, args.warmup)
     report = benchlib.Report("daemon_memory", args)
-    from crawler.replica.state import ReplicaState
+    from replica.state import ReplicaState
     from storage import migrate
 
     samples: list[dict[str, Any]] = []

@@ -3,7 +3,7 @@ and with the adaptive schedule, at the same number of checks per day.
 
 A year (2025) of publication times per source is replayed, generated with a fixed seed:
 - dates: each source's weekday mix is that of its replica catalogue and seeded archive
-  (crawler/replica: 57 OSCE and 46 INTERPOL dated items, plus half an item per weekday so the
+  (replica/: 57 OSCE and 46 INTERPOL dated items, plus half an item per weekday so the
   odd weekend item happens), spread over the year at ITEMS_PER_YEAR;
 - times: office hours where each newsroom works (OSCE: Vienna, INTERPOL: Lyon), a morning and
   an afternoon peak, and a tenth of the items at any hour (a statement after a late meeting).
@@ -41,7 +41,7 @@ TARGET_RATIO = 0.5
 
 
 def weekday_weights(source: str) -> list[float]:
-    from crawler.replica.content import catalogue
+    from replica.inventory import catalogue
 
     counts = Counter(item.published.weekday() for item in catalogue(source) if item.published)
     return [counts.get(day, 0) + 0.5 for day in range(7)]

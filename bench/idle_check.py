@@ -51,7 +51,7 @@ def main() -> int:
     args = p.parse_args()
     checks = 1 if args.quick else args.checks
     report = benchlib.Report("idle_check", args)
-    from crawler.replica.state import ReplicaState
+    from replica.state import ReplicaState
 
     details: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="coopwatch-bench-idle-") as tmp, \

@@ -1,6 +1,6 @@
 """`coopwatch replica serve` and `coopwatch capture`: the local replica and fixture capture.
 
-The main CLI calls register(app); both commands are thin layers over crawler.replica and
+The main CLI calls register(app); both commands are thin layers over replica and
 crawler.capture.
 """
 
@@ -27,7 +27,7 @@ def serve(
     --base-url http://127.0.0.1:8090)"""
     import uvicorn  # only this command needs the server
 
-    from crawler.replica.app import create_app
+    from replica.app import create_app
 
     uvicorn.run(create_app(), host=host, port=port, log_level="info")
 

@@ -21,7 +21,7 @@ from crawler.pages.fixtures import (
     extract,
     fixtures_root,
 )
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.server import ReplicaHandle, serve_replica
 
 UA = "coopwatch-test"
 

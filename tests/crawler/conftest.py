@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from crawler.child import crawl_in_child
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.server import ReplicaHandle, serve_replica
 from storage import migrate
 
 Crawl = Callable[..., dict[str, Any]]

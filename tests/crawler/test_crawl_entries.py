@@ -10,7 +10,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from crawler.replica.server import ReplicaHandle
+from replica.server import ReplicaHandle
 from storage.db import session_scope
 from storage.models import CrawlRun, HealthAlarm, Item
 

@@ -21,8 +21,8 @@ from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
 from crawler.middlewares import retry_after_seconds
-from crawler.replica.content import expected_items
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.inventory import expected_items
+from replica.server import ReplicaHandle, serve_replica
 from storage import migrate
 from storage.canonical import canonical_url
 from storage.db import session_scope

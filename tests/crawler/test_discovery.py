@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.config import load_config
-from crawler.replica.server import ReplicaHandle
+from replica.server import ReplicaHandle
 from storage.canonical import canonical_url
 from storage.db import session_scope
 from storage.health import evaluate

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from crawler.replica.content import expected_items
-from crawler.replica.server import ReplicaHandle
+from replica.inventory import expected_items
+from replica.server import ReplicaHandle
 from storage.canonical import canonical_url
 from storage.db import session_scope
 from storage.models import CrawlRun, Item

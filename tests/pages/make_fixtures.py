@@ -14,8 +14,8 @@ import sys
 from pathlib import Path
 
 from crawler.capture import CaptureError, capture
-from crawler.replica.content import catalogue
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.inventory import catalogue
+from replica.server import ReplicaHandle, serve_replica
 
 HERE = Path(__file__).resolve().parent
 SEED_001 = ("/en/News-and-Events/News/2019/INTERPOL-and-OSCE-discuss-ways-to-strengthen-"

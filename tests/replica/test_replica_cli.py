@@ -8,7 +8,7 @@ import sys
 import time
 import urllib.request
 
-from crawler.replica.server import free_socket
+from replica.server import free_socket
 
 # The main CLI is the lead's; an app with only register() is what `coopwatch` adds it to.
 SCRIPT = ("import typer; from coopwatch.cli_replica import register; app = typer.Typer(); "

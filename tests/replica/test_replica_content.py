@@ -12,10 +12,11 @@ import lxml.html
 import pytest
 
 from crawler.pages.base import parse_article, parse_listing
-from crawler.replica.catalogue import FIELDS
-from crawler.replica.content import SITES, catalogue, expected_items, interpol_slug
-from crawler.replica.seeds import seed_text
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.catalogue import FIELDS
+from replica.content import SITES, interpol_slug
+from replica.inventory import catalogue, expected_items
+from replica.seeds import seed_text
+from replica.server import ReplicaHandle, serve_replica
 
 NAMES = {"osce": re.compile(r"interpol|international criminal police|icpo", re.I),
          "interpol": re.compile(r"osce|organization for security and co-?operation", re.I)}

@@ -19,7 +19,7 @@ import pytest
 from receivers import Mailbox, Webhook, free_port, text_of
 from sqlalchemy import func, select
 
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.server import ReplicaHandle, serve_replica
 from storage import migrate
 from storage.db import engine_for, session_scope
 from storage.models import AlertOutbox, CrawlRun, Item, Source

@@ -34,8 +34,8 @@ from selenium.webdriver.support.ui import WebDriverWait
 
 from core.config import Config, load_config
 from crawler.relevance import classify_article, load_rules
-from crawler.replica.server import ReplicaHandle, free_socket, serve_replica
 from feeds.server import make_server
+from replica.server import ReplicaHandle, free_socket, serve_replica
 from storage import migrate
 from storage.db import engine_for, session_scope, utcnow
 from storage.models import CrawlRun, HealthAlarm, Item, Source

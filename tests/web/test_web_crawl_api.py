@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator
 import pytest
 from fastapi.testclient import TestClient
 
-from crawler.replica.server import ReplicaHandle, serve_replica
+from replica.server import ReplicaHandle, serve_replica
 from storage.db import session_scope
 from storage.models import CrawlRun
 

@@ -27,11 +27,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from crawler.replica.content import Block, Item, modified_at
-from crawler.replica.http import OFFSITE, conditional
-from crawler.replica.markup import with_fault
-from crawler.replica.osce_pages import article_2025
-from crawler.replica.state import BadRequest, ReplicaState
+from replica.content import Block, Item, modified_at
+from replica.http import OFFSITE, conditional
+from replica.markup import with_fault
+from replica.osce_pages import article_2025
+from replica.state import BadRequest, ReplicaState
 
 # The page behind /latin1, /huge and /truncated: a press release whose text needs latin-1.
 DEMO = Item(

@@ -1,9 +1,10 @@
 """The replica's items: what each page says, and what a correct extractor should read from it.
 
-Items come from the five seeds (seeds.py), the real samples (samples.py) and the generated
-catalogue (catalogue.py); everything is deterministic (random choices use a fixed seed per
-item). `expected_items(site)` gives, per item, the record the tests compare against: title,
-published date, place, canonical path (the replica serves any host, so URLs are paths).
+An Item is made from one of the five seeds (seeds.py), the real samples (samples.py) or the
+generated catalogue (catalogue.py); everything is deterministic (random choices use a fixed
+seed per item). `Item.expected()` is the record the tests compare against: title, published
+date, place, canonical path (the replica serves any host, so URLs are paths). Every item of a
+site, in order: inventory.py.
 """
 
 from __future__ import annotations
@@ -15,21 +16,18 @@ import unicodedata
 from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import cache
 from typing import Any
 
-from crawler.replica.catalogue import (
+from replica.catalogue import (
     CONTENT_TYPES,
     FIELDS,
-    INTERPOL_ITEMS,
-    OSCE_ITEMS,
     PARAGRAPHS,
     SECTIONS,
     TOPICS,
     InterpolSpec,
     OsceSpec,
 )
-from crawler.replica.samples import SAMPLES, Sample
+from replica.samples import Sample
 
 SITES = ("osce", "interpol")
 OTHER_ORG = {"osce": "INTERPOL", "interpol": "OSCE"}
@@ -236,40 +234,6 @@ def _interpol_item(spec: InterpolSpec | Sample, index: int, lead_and_more: tuple
     )
 
 
-@cache
-def catalogue(site: str) -> tuple[Item, ...]:
-    """All base items of a site, newest first."""
-    from crawler.replica.seeds import seed_items  # seeds.py builds on the Item defined here
-
-    items = list(seed_items(site))
-    for index, sample in enumerate(s for s in SAMPLES if s.site == site):
-        if site == "osce":
-            items.append(_osce_item(sample, sample.key, sample.paragraphs))
-        else:
-            items.append(_interpol_item(sample, index + 100, sample.paragraphs, key=sample.key,
-                                        old_code=sample.section))
-    specs: tuple[OsceSpec | InterpolSpec, ...] = OSCE_ITEMS if site == "osce" else INTERPOL_ITEMS
-    taken = {i.key for i in items}
-    for index, spec in enumerate(specs):
-        if isinstance(spec, OsceSpec):
-            nid = _nid_for(date.fromisoformat(spec.date))
-            while str(nid) in taken:
-                nid += 1
-            items.append(_osce_item(spec, str(nid), (spec.lead,)))
-        else:
-            items.append(_interpol_item(spec, index, (spec.lead,), topic=spec.topic,
-                                        standfirst=spec.standfirst))
-        taken.add(items[-1].key)
-    return tuple(sorted(items, key=listing_order, reverse=True))
-
-
 def listing_order(item: Item) -> tuple[date, str]:
     """Sort key for listings (used with reverse=True): by date, then by key, numbers as such."""
     return (item.published or date.min, item.key.zfill(12))
-
-
-def expected_items(site: str) -> list[dict[str, Any]]:
-    """The record a correct extractor should produce for each base item, newest first."""
-    if site not in SITES:
-        raise ValueError(f"unknown site {site!r}; use one of {SITES}")
-    return [item.expected() for item in catalogue(site)]

@@ -31,11 +31,11 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from crawler.replica import control, interpol_pages, osce_pages
-from crawler.replica.content import Item, listing_order
-from crawler.replica.http import CountRequests, conditional, site_page
-from crawler.replica.markup import Page, atom, sitemap, unknown_listing, with_fault
-from crawler.replica.state import ReplicaState
+from replica import control, interpol_pages, osce_pages
+from replica.content import Item, listing_order
+from replica.http import CountRequests, conditional, site_page
+from replica.markup import Page, atom, sitemap, unknown_listing, with_fault
+from replica.state import ReplicaState
 
 OSCE_PAGE_SIZE, MAX_ROWS = 10, 100
 EPOCH = datetime(2010, 1, 1, tzinfo=UTC)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from crawler.replica.content import Item, day_text
-from crawler.replica.markup import (
+from replica.content import Item, day_text
+from replica.markup import (
     BODY_END,
     BODY_START,
     Page,
@@ -20,7 +20,7 @@ from crawler.replica.markup import (
     published_datetime,
     snippet,
 )
-from crawler.replica.seeds import menu_groups
+from replica.seeds import menu_groups
 
 DRUPAL_DOCTYPE = ('<!DOCTYPE html PUBLIC "-//W3C//DTD XHTML 1.0 Strict//EN" '
                   '"http://www.w3.org/TR/xhtml1/DTD/xhtml1-strict.dtd">')

@@ -16,8 +16,8 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from crawler.replica.content import catalogue
-from crawler.replica.server import ReplicaError, ReplicaHandle, serve_replica
+from replica.inventory import catalogue
+from replica.server import ReplicaError, ReplicaHandle, serve_replica
 
 OSCE_LISTING, INTERPOL_LISTING = "/press-releases", "/en/News-and-Events/News"
 RSS = "/en/News-and-Events/News/rss"

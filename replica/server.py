@@ -21,8 +21,8 @@ from typing import Any
 
 import uvicorn
 
-from crawler.replica.app import create_app
-from crawler.replica.state import ReplicaState
+from replica.app import create_app
+from replica.state import ReplicaState
 
 STARTUP_TIMEOUT_S = 10.0
 CONTROL_TIMEOUT_S = 10.0

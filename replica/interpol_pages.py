@@ -12,8 +12,8 @@ from __future__ import annotations
 from datetime import datetime
 from email.utils import format_datetime
 
-from crawler.replica.content import Item, day_text
-from crawler.replica.markup import (
+from replica.content import Item, day_text
+from replica.markup import (
     BODY_END,
     BODY_START,
     Page,

@@ -16,8 +16,8 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from crawler.replica.markup import Page
-from crawler.replica.state import ReplicaState
+from replica.markup import Page
+from replica.state import ReplicaState
 
 OFFSITE = "http://offsite.invalid"
 CONTROL_PREFIX = "/_replica/"

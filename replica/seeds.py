@@ -14,7 +14,7 @@ from datetime import date
 from functools import cache
 from importlib.resources import files
 
-from crawler.replica.content import Block, Item, interpol_key, modified_at
+from replica.content import Block, Item, interpol_key, modified_at
 
 FILES = {
     "000": "000_e2dcfb32f552d9ae.txt", "001": "001_6bef9e8f0ce6ab5f.txt",

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
 
-from crawler.replica.content import Item, day_text, stable_int
+from replica.content import Item, day_text, stable_int
 
 SNIPPET_CHARS = 200
 HUGE_BYTES = 3 * 1024 * 1024  # past the 2 MB cap that capture and the spiders apply

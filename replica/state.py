@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from crawler.replica.catalogue import SECTIONS
-from crawler.replica.content import SITES, Block, Item, catalogue, interpol_key
+from replica.catalogue import SECTIONS
+from replica.content import SITES, Block, Item, interpol_key
+from replica.inventory import catalogue
 
 # redesign: listings and articles in a markup only the generic layer reads; redesigned_listing:
 # listings in a markup no page object reads, articles as before, a new Atom feed announced
