@@ -6,27 +6,37 @@ non-zero exit, never a traceback.
 
 from __future__ import annotations
 
-import json
-import re
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
-from datetime import date
-from typing import Annotated, Any, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
-from sqlalchemy.exc import OperationalError, ProgrammingError
-from sqlalchemy.orm import Session
 
+from coopwatch import (
+    cli_crawl,
+    cli_export,
+    cli_extract,
+    cli_feeds,
+    cli_monitor,
+    cli_relevance,
+    cli_replica,
+)
+from coopwatch.common import (
+    JsonOpt,
+    cell,
+    config,
+    database_errors,
+    db_session,
+    emit_json,
+    fail,
+    parse_day,
+)
 from core.article import LEVELS
-from core.config import OPTIONS, Config, ConfigError, load_config
+from core.config import OPTIONS, ConfigError
 from core.controls import visible
 from core.sources import SOURCES
 from storage import migrate
-from storage.db import DatabaseUnavailable, session_factory, session_scope
 from storage.models import MAX_ID, Item
 from storage.search import BadQuery, SearchQuery, search, show_sql
 from storage.views import item_detail_json, item_json
@@ -37,77 +47,6 @@ db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_he
 archive_app = typer.Typer(help="The seeded archive.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(archive_app, name="archive")
-
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
-
-
-def fail(message: str) -> NoReturn:
-    """A user mistake or an unusable setting: one line on stderr, exit 1, no traceback.
-    (typer bundles its own click, so click.ClickException from the click package is not
-    caught here.)"""
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
-
-
-def config() -> Config:
-    try:
-        return load_config()
-    except ConfigError as err:
-        fail(str(err))
-
-
-@contextmanager
-def database_errors() -> Iterator[None]:
-    """An archive that cannot be opened or read, as one line: a bad or unsupported URL, a file
-    that is not SQLite, "no such table" with the fix to apply."""
-    try:
-        yield
-    except DatabaseUnavailable as err:
-        fail(str(err))
-    except (OperationalError, ProgrammingError) as err:
-        msg = str(err.orig).splitlines()[0]
-        hint = " Run `coopwatch db upgrade` first." if "no such table" in msg or \
-            "does not exist" in msg else ""
-        fail(f"database error: {msg}.{hint}")
-
-
-@contextmanager
-def db_session(cfg: Config, *, one_transaction: bool = True) -> Iterator[Session]:
-    """A session on the archive — one transaction, or a plain session for commands that
-    commit in batches — with database_errors() as one line."""
-    with database_errors():
-        if one_transaction:
-            with session_scope(cfg.database_url) as session:
-                yield session
-        else:
-            with session_factory(cfg.database_url)() as session:
-                yield session
-
-
-def parse_day(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError as err:
-        raise typer.BadParameter(f"{value!r} is not a date; use YYYY-MM-DD, e.g. 2019-12-05",
-                                 param_hint=option) from err
-
-
-# JSON escapes C0 controls itself; these it would write raw (ensure_ascii=False), and a
-# terminal may act on them. Escaped, the JSON holds the same strings.
-_RAW_IN_JSON = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
-
-def emit_json(data: Any) -> None:
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
-
-
-def cell(value: object) -> Text:
-    """A table cell of stored or scraped text: never rich markup, controls shown escaped."""
-    return Text(visible(str(value)))
-
 
 @db_app.command("upgrade")
 def db_upgrade(revision: Annotated[str, typer.Argument(help="Target revision")] = "head") -> None:
@@ -125,7 +64,8 @@ def archive_seed(as_json: JsonOpt = False) -> None:
     """Import the seeded archive (five historical documents). Running it twice changes nothing.
 
     Example:  coopwatch archive seed"""
-    from crawler.relevance import classify_article, load_rules
+    from relevance import classify_article, load_rules
+
     from storage.seed import import_seeds
 
     cfg = config()
@@ -249,17 +189,7 @@ def main() -> None:
     app()
 
 
-# Each area registers its commands; imported last because they use the helpers above.
-from coopwatch import (  # noqa: E402
-    cli_crawl,
-    cli_export,
-    cli_extract,
-    cli_feeds,
-    cli_monitor,
-    cli_relevance,
-    cli_replica,
-)
-
+# Each area's commands, under the one `coopwatch` command.
 for area in (cli_crawl, cli_extract, cli_relevance, cli_replica, cli_feeds, cli_monitor,
              cli_export):
-    area.register(app)
+    app.add_typer(area.app)

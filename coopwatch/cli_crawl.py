@@ -11,7 +11,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from coopwatch.cli import config, parse_day
+from coopwatch.common import config, parse_day
 from coopwatch.progress import CrawlProgress
 from core.sources import SOURCES
 from crawler.child import CrawlInterrupted
@@ -30,61 +30,63 @@ def _line(s: dict[str, Any]) -> str:
     return f"{s['source']}: {s['status']} (run {s.get('run_id')}): {counts}{reason}"
 
 
-def register(app: typer.Typer) -> None:
-    @app.command()
-    def crawl(
-        source: Annotated[str, typer.Argument(help=f"{', '.join(SOURCES)} or all")],
-        base_url: Annotated[str | None, typer.Option(
-            help="Crawl this host instead of the real site (e.g. the replica)")] = None,
-        since: Annotated[str | None, typer.Option(help="Backfill back to YYYY-MM-DD")] = None,
-        max_pages: Annotated[int | None, typer.Option(help="Listing pages per listing")] = None,
-        dry_run: Annotated[bool, typer.Option(help="Show what would be stored; write nothing")] =
-            False,
-        as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries")] = False,
-        quiet: Annotated[bool, typer.Option(help="Hide the crawl log")] = False,
-    ) -> None:
-        """Crawl one source now (or all) and store what is new.
+app = typer.Typer()
 
-        Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
-        names = list(SOURCES) if source == "all" else [source]
-        if any(n not in SOURCES for n in names):
-            raise typer.BadParameter(f"{source!r}: use {', '.join(SOURCES)} or all",
-                                     param_hint="SOURCE")
-        day = parse_day(since, "--since")
-        if max_pages is not None and max_pages < 1:
-            raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")
-        cfg = config()
-        summaries = []
-        live = sys.stderr.isatty() and not quiet and not as_json
-        progress = CrawlProgress(Console(stderr=True)) if live else None
-        interrupted = False
-        with progress or nullcontext():
-            for name in names:
-                if progress:
-                    progress.start(name)
-                try:
-                    summary = crawl_source(
-                        cfg, name, trigger="cli", base_url=base_url, since=day,
-                        max_pages=max_pages, dry_run=dry_run,
-                        stderr=subprocess.DEVNULL if quiet else None,
-                        on_log=progress.on_log if progress else None)
-                except CrawlInterrupted as stop:  # the child stopped and recorded its run
-                    summaries.append(stop.summary)
-                    interrupted = True
-                    break
-                summaries.append(summary)
-        for summary in summaries:
-            if not as_json:
-                typer.echo(_line(summary))
-                for item in summary.get("would_store", []):
-                    typer.echo(f"  would store [{item['level']}] {item['published']} "
-                               f"{item['title']}  <{item['url']}>")
-        if as_json:
-            sys.stdout.write(json.dumps(summaries if source == "all" else summaries[0],
-                                        ensure_ascii=False, indent=2, default=str) + "\n")
-        if interrupted:
-            typer.echo("Stopped by Ctrl-C: what was stored is kept; the next crawl goes on "
-                       "from there.", err=True)
-            raise typer.Exit(130)  # 128 + SIGINT, as a shell reports it
-        code = max(EXIT_CODES.get(s["status"], 1) for s in summaries)
-        raise typer.Exit(code)
+
+@app.command()
+def crawl(
+    source: Annotated[str, typer.Argument(help=f"{', '.join(SOURCES)} or all")],
+    base_url: Annotated[str | None, typer.Option(
+        help="Crawl this host instead of the real site (e.g. the replica)")] = None,
+    since: Annotated[str | None, typer.Option(help="Backfill back to YYYY-MM-DD")] = None,
+    max_pages: Annotated[int | None, typer.Option(help="Listing pages per listing")] = None,
+    dry_run: Annotated[bool, typer.Option(help="Show what would be stored; write nothing")] =
+        False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the run summaries")] = False,
+    quiet: Annotated[bool, typer.Option(help="Hide the crawl log")] = False,
+) -> None:
+    """Crawl one source now (or all) and store what is new.
+
+    Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
+    names = list(SOURCES) if source == "all" else [source]
+    if any(n not in SOURCES for n in names):
+        raise typer.BadParameter(f"{source!r}: use {', '.join(SOURCES)} or all",
+                                 param_hint="SOURCE")
+    day = parse_day(since, "--since")
+    if max_pages is not None and max_pages < 1:
+        raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")
+    cfg = config()
+    summaries = []
+    live = sys.stderr.isatty() and not quiet and not as_json
+    progress = CrawlProgress(Console(stderr=True)) if live else None
+    interrupted = False
+    with progress or nullcontext():
+        for name in names:
+            if progress:
+                progress.start(name)
+            try:
+                summary = crawl_source(
+                    cfg, name, trigger="cli", base_url=base_url, since=day,
+                    max_pages=max_pages, dry_run=dry_run,
+                    stderr=subprocess.DEVNULL if quiet else None,
+                    on_log=progress.on_log if progress else None)
+            except CrawlInterrupted as stop:  # the child stopped and recorded its run
+                summaries.append(stop.summary)
+                interrupted = True
+                break
+            summaries.append(summary)
+    for summary in summaries:
+        if not as_json:
+            typer.echo(_line(summary))
+            for item in summary.get("would_store", []):
+                typer.echo(f"  would store [{item['level']}] {item['published']} "
+                           f"{item['title']}  <{item['url']}>")
+    if as_json:
+        sys.stdout.write(json.dumps(summaries if source == "all" else summaries[0],
+                                    ensure_ascii=False, indent=2, default=str) + "\n")
+    if interrupted:
+        typer.echo("Stopped by Ctrl-C: what was stored is kept; the next crawl goes on "
+                   "from there.", err=True)
+        raise typer.Exit(130)  # 128 + SIGINT, as a shell reports it
+    code = max(EXIT_CODES.get(s["status"], 1) for s in summaries)
+    raise typer.Exit(code)

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 import typer
 from sqlalchemy import select
 
-from coopwatch.cli import config, db_session, fail, parse_day
+from coopwatch.common import config, db_session, fail, parse_day
 from core.article import LEVELS
 from storage.archive_import import ImportFailed, import_archive
 from storage.export import ExportFilter, export_csv, export_jsonl
@@ -93,6 +93,6 @@ def import_command(
     typer.echo("imported " + ", ".join(f"{n} {what}" for what, n in counts.items()), err=True)
 
 
-def register(app: typer.Typer) -> None:
-    app.command("export")(export)
-    app.command("import")(import_command)
+app = typer.Typer()
+app.command("export")(export)
+app.command("import")(import_command)

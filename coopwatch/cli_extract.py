@@ -80,6 +80,5 @@ def extract_command(
         raise typer.Exit(1)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `extract` to the main app."""
-    app.command("extract")(extract_command)
+app = typer.Typer()
+app.command("extract")(extract_command)

@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from coopwatch.cli import config, db_session, emit_json, fail
+from coopwatch.common import config, db_session, emit_json, fail
 from core.config import ConfigError
 from feeds.static import write_static
 from storage.db import DatabaseUnavailable
@@ -83,9 +83,8 @@ def serve(
         raise typer.Exit(1)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `feed build` and `serve` to the `coopwatch` command."""
-    feed_app = typer.Typer(help="The RSS/Atom feeds.", no_args_is_help=True)
-    feed_app.command("build")(feed_build)
-    app.add_typer(feed_app, name="feed")
-    app.command("serve")(serve)
+app = typer.Typer()
+feed_app = typer.Typer(help="The RSS/Atom feeds.", no_args_is_help=True)
+feed_app.command("build")(feed_build)
+app.add_typer(feed_app, name="feed")
+app.command("serve")(serve)

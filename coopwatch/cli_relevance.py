@@ -1,7 +1,7 @@
 """`coopwatch classify` and `coopwatch evaluate`: the relevance classifier from the shell.
 
 Registered on the main app by coopwatch.cli through register(app). Both read the [relevance]
-table of the config file (COOPWATCH_CONFIG) over the shipped crawler/relevance_defaults.toml.
+table of the config file (COOPWATCH_CONFIG) over the shipped relevance/defaults.toml.
 A user mistake ends in one clear line on stderr and a non-zero exit, never a traceback.
 """
 
@@ -10,32 +10,26 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
+from coopwatch.common import config, db_session, fail
 from core.config import ConfigError, load_config
-from crawler.evaluation import evaluate, format_report, load_items
-from crawler.reclassify import reclassify
-from crawler.relevance import Rules, body_with_summary, classify, load_rules
+from relevance import Rules, body_with_summary, classify, load_rules
+from relevance.evaluation import evaluate, format_report, load_items
+from relevance.reclassify import reclassify
 
 # The vendored labelled items live with the tests; an installed package has no copy, so there
 # `evaluate` needs --samples (the samples are for tuning, not for running the watcher).
 REPO_SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "labelled_items.json"
 
 
-def _fail(message: str) -> NoReturn:
-    # Typer 0.29 vendors its own click, so a ClickException from the click package would escape
-    # typer's handler as a traceback; print the one line ourselves.
-    typer.echo(f"Error: {message}", err=True)
-    raise typer.Exit(1)
-
-
 def _rules() -> Rules:
     try:
         return load_rules(load_config().table("relevance"))
     except ConfigError as err:  # RulesError is one too: it names the bad key
-        _fail(str(err))
+        fail(str(err))
 
 
 def _skip(number: int, why: str) -> None:
@@ -115,18 +109,18 @@ def evaluate_command(
     Example:  coopwatch evaluate tests/data/labelled_items.json --by source --misses
     """
     if file is not None and samples is not None and file != samples:
-        _fail("give the labelled file once: FILE or --samples, not both")
+        fail("give the labelled file once: FILE or --samples, not both")
     if by not in (None, "source"):
-        _fail(f"--by {by!r}: the figures can be grouped by 'source' only")
+        fail(f"--by {by!r}: the figures can be grouped by 'source' only")
     by_source = by == "source"
     path = file or samples or REPO_SAMPLES
     if not path.is_file():
-        _fail(f"no labelled items at {path}; pass the file as FILE")
+        fail(f"no labelled items at {path}; pass the file as FILE")
     rules = _rules()
     try:
         report = evaluate(load_items(path), rules)
     except (OSError, ValueError) as err:  # unreadable file, bad JSON, unknown label
-        _fail(f"cannot evaluate {path}: {err}")
+        fail(f"cannot evaluate {path}: {err}")
     if as_json:
         typer.echo(json.dumps(report.to_dict(by_source) | {"samples": str(path)},
                               ensure_ascii=False, indent=2))
@@ -148,8 +142,6 @@ def reclassify_command(
 
     Example:  coopwatch reclassify --dry-run
     """
-    from coopwatch.cli import config, db_session  # late: coopwatch.cli imports this module
-
     rules = _rules()
     with db_session(config(), one_transaction=False) as session:
         report = reclassify(session, rules, dry_run=dry_run, source=source)
@@ -159,8 +151,7 @@ def reclassify_command(
     typer.echo(report.format(dry_run))
 
 
-def register(app: typer.Typer) -> None:
-    """Add `classify`, `evaluate` and `reclassify` to the main app."""
-    app.command("classify")(classify_command)
-    app.command("evaluate")(evaluate_command)
-    app.command("reclassify")(reclassify_command)
+app = typer.Typer()
+app.command("classify")(classify_command)
+app.command("evaluate")(evaluate_command)
+app.command("reclassify")(reclassify_command)

@@ -66,10 +66,9 @@ def capture_command(
         raise typer.Exit(code=1)
 
 
-def register(app: typer.Typer) -> None:
-    """Add `replica serve` and `capture` to the main CLI."""
-    replica = typer.Typer(help="The local replica of the two news sections.",
-                          no_args_is_help=True)
-    replica.command("serve")(serve)
-    app.add_typer(replica, name="replica")
-    app.command("capture")(capture_command)
+app = typer.Typer()
+replica = typer.Typer(help="The local replica of the two news sections.",
+                      no_args_is_help=True)
+replica.command("serve")(serve)
+app.add_typer(replica, name="replica")
+app.command("capture")(capture_command)

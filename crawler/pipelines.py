@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.article import Article
 from core.config import load_config
-from crawler.relevance import Rules, classify_article, load_rules
+from relevance import Rules, classify_article, load_rules
 from storage.batch import upsert_articles
 from storage.db import session_scope
 from storage.outbox import enqueue_news_alerts, policy_from_config

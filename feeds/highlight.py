@@ -3,7 +3,7 @@ piece of scraped text is escaped; only our own `<mark>` and `<span>` tags are ma
 
 Reasons (Item.relevance_reasons) give positions in each field as the classifier read it: the
 title, the subtitle, and as body the summary followed by the body unless the body repeats it
-(crawler.relevance.body_with_summary). So the body shown is whichever reading the spans fit,
+(relevance.body_with_summary). So the body shown is whichever reading the spans fit,
 and a span whose text is not at its position is left unmarked (and listed), never misplaced.
 """
 

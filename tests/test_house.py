@@ -76,3 +76,17 @@ def test_the_measures_see_what_they_measure(tmp_path: Path) -> None:
     assert house.import_time_config(mods) == ["scheduler.c"]
     assert list(house.big_modules(mods)) == ["scheduler.c"]
     assert next(iter(house.package_shares(mods))) == "scheduler"
+
+
+def test_no_import_cycles_between_files(mods: dict[str, house.Module]) -> None:
+    assert house.cycles(house.import_graph(mods)) == []
+
+
+def test_no_package_holds_more_than_a_quarter_of_the_code(mods: dict[str, house.Module]) -> None:
+    biggest, share = next(iter(house.package_shares(mods).items()))
+    assert share <= 0.25, f"{biggest}/ holds {share:.0%} of the code"
+
+
+def test_modules_stay_small(mods: dict[str, house.Module]) -> None:
+    big = house.big_modules(mods | house.scripts())
+    assert set(big) <= DATA_TABLES, f"over {house.MAX_LINES} lines: {big}"

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from core.article import Article
 from core.controls import one_line, text_block, visible
 from crawler.pages.base import parse_article_with_page
-from crawler.relevance import classify_article
+from relevance import classify_article
 from storage.batch import upsert_articles
 
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")

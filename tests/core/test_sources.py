@@ -11,9 +11,9 @@ from scrapy.settings import Settings
 
 from core.config import ConfigError, load_config
 from core.sources import ORGANISATIONS, SOURCES, checked_sources, other_organisation
-from crawler.relevance import load_rules
 from crawler.run import parse_args
 from crawler.spiderloader import RegistrySpiderLoader
+from relevance import load_rules
 
 
 @pytest.mark.parametrize("name", list(SOURCES))

@@ -1,5 +1,5 @@
-"""`coopwatch feed build` and `coopwatch serve --get`, through a local Typer app (the main
-`coopwatch` app registers the same commands)."""
+"""`coopwatch feed build` and `coopwatch serve --get`, through the feeds area's own Typer app
+(the main `coopwatch` app adds the same commands)."""
 
 from __future__ import annotations
 
@@ -7,18 +7,13 @@ import json
 from pathlib import Path
 
 import pytest
-import typer
 from feed_helpers import parse_valid
 from typer.testing import CliRunner
 
-import coopwatch.cli  # noqa: F401 -- first: it defines the helpers cli_feeds imports
-from coopwatch.cli_feeds import register
+from coopwatch.cli_feeds import app
 from storage import migrate
 from storage.db import session_scope
 from storage.seed import import_seeds
-
-app = typer.Typer()
-register(app)
 
 
 @pytest.fixture

@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 
 from coopwatch.cli import app
 from core.article import Article
-from crawler.relevance import classify_article, load_rules
+from relevance import classify_article, load_rules
 from storage import migrate
 from storage.archive_import import ImportFailed, import_archive
 from storage.batch import upsert_article

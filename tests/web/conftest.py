@@ -14,8 +14,8 @@ from fastapi.testclient import TestClient
 
 from core.article import Article
 from core.config import Config, load_config
-from crawler.relevance import classify_article, load_rules
 from feeds.app import create_app
+from relevance import classify_article, load_rules
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.seed import import_seeds

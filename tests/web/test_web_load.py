@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy import select
 
 from core.article import Article
-from crawler.relevance import classify_article, load_rules
+from relevance import classify_article, load_rules
 from storage.batch import upsert_articles
 from storage.db import engine_for, session_scope
 from storage.models import Item

@@ -81,7 +81,7 @@ def test_missing_pages_are_404_html(web: TestClient) -> None:
 def test_scraped_text_is_escaped_everywhere(web: TestClient, sqlite_url: str,
                                             app_for: Callable[..., TestClient]) -> None:
     from core.article import Article
-    from crawler.relevance import classify_article, load_rules
+    from relevance import classify_article, load_rules
     from storage.batch import upsert_article
 
     evil = '<script>alert("x")</script> OSCE and INTERPOL sign a joint <b>plan</b>'
@@ -141,7 +141,7 @@ def test_the_body_shown_is_the_reading_the_spans_fit() -> None:
 def test_a_joint_act_is_marked_and_explained() -> None:
     # issue 15's pair:subject reason ("… performed"): marked like the pair, and the decision
     # names it, straight from the classifier's reasons
-    from crawler.relevance import classify
+    from relevance import classify
 
     body = ("The event opened in Bishkek with twenty officers. The OSCE Border Unit and the "
             "INTERPOL Secretariat performed the assessment.")

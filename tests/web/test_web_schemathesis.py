@@ -25,8 +25,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from core.config import load_config
-from crawler.relevance import classify_article, load_rules
 from feeds.app import create_app
+from relevance import classify_article, load_rules
 from storage import migrate
 from storage.db import engine_for, session_scope
 from storage.seed import import_seeds

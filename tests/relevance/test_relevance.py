@@ -1,4 +1,4 @@
-"""crawler.relevance: levels from the definitions (ARCHITECTURE.md, "Relevance, in words"),
+"""relevance: levels from the definitions (ARCHITECTURE.md, "Relevance, in words"),
 the seeded archive, bad input, the [relevance] config section and `coopwatch classify`.
 
 The sentences here are our own, written from the definitions; none is a sample's title.
@@ -17,19 +17,18 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from coopwatch.cli_relevance import register
+from coopwatch import cli_relevance
 from core.article import Article, Level
 from core.config import ConfigError, load_config
-from crawler.relevance import (
+from relevance import (
     DEFAULTS_PATH,
     RulesError,
-    _by_first_letter,
     body_with_summary,
     classify,
     classify_article,
     load_rules,
-    phrase_regex,
 )
+from relevance.rules import _by_first_letter, phrase_regex
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT / "storage" / "seeds"
@@ -552,9 +551,7 @@ def test_rules_are_compiled_once() -> None:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     monkeypatch.setenv("COOPWATCH_CONFIG", "")
-    app = typer.Typer()
-    register(app)
-    return app
+    return cli_relevance.app
 
 
 def test_classify_command(cli: typer.Typer) -> None:

@@ -1,4 +1,4 @@
-"""crawler.evaluation and `coopwatch evaluate`: the floor on the vendored labelled items.
+"""relevance.evaluation and `coopwatch evaluate`: the floor on the vendored labelled items.
 
 tests/data/labelled_items.json is a byte-identical copy of shared/samples/labelled_items.json
 (82 real items, bodies are excerpts; issue 15). The classifier will also be measured on
@@ -18,8 +18,8 @@ from typer.testing import CliRunner
 
 from coopwatch.cli_relevance import REPO_SAMPLES, register
 from core.article import LEVELS
-from crawler.evaluation import Outcome, bootstrap, evaluate, format_report, load_items
-from crawler.relevance import load_rules
+from relevance import load_rules
+from relevance.evaluation import Outcome, bootstrap, evaluate, format_report, load_items
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "labelled_items.json"
 FLOOR = 0.9

@@ -1,6 +1,6 @@
 """Measure the relevance classifier against labelled items (issues 5 and 15).
 
-One job: run crawler.relevance over items labelled like shared/samples/labelled_items.json and
+One job: run relevance over items labelled like shared/samples/labelled_items.json and
 report the confusion matrix over the four levels, and precision, recall and F1 of "about
 co-operation" (predicted primary or secondary, against the label's ``about_cooperation``) with
 a bootstrap interval: the labelled sets are small (82 items, 14 about the co-operation), so a
@@ -19,7 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from core.article import LEVELS, Level
-from crawler.relevance import Rules, body_with_summary, classify
+from relevance.classify import classify
+from relevance.rules import Rules
+from relevance.text import body_with_summary
 
 ABOUT_COOPERATION = frozenset({Level.PRIMARY, Level.SECONDARY})
 # Bootstrap: resamples of the items (with replacement) and the seed, fixed so that two runs on

@@ -15,7 +15,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from core.article import LEVELS, Level
-from crawler.relevance import Rules, body_with_summary, classify
+from relevance.classify import classify
+from relevance.rules import Rules
+from relevance.text import body_with_summary
 from storage.models import Item
 from storage.state import bump
 

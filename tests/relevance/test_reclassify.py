@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from coopwatch.cli import app
-from crawler.reclassify import reclassify
-from crawler.relevance import classify_article, load_rules
+from relevance import classify_article, load_rules
+from relevance.reclassify import reclassify
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import AlertOutbox, Item
