@@ -9,7 +9,7 @@ a fixed number of requests per route with CLIENTS connections at once and times 
 Baseline: `/healthz` on the same server in the same run — the whole stack (uvicorn, the
 middleware, the admission queue, a session and one indexed query) without the route's own
 work. An error is a 5xx or a client timeout (CLIENT_TIMEOUT_S). The server lets in as many
-requests as its pool has connections and queues the rest (feeds.admission), so p99 at 100
+requests as its pool has connections and queues the rest (web.admission), so p99 at 100
 clients is mostly time spent in that queue. No target: the issue asks for no errors, no wedge.
 """
 

@@ -1,4 +1,4 @@
-"""`coopwatch feed build` and `coopwatch serve`: thin layers over feeds.static and feeds.server.
+"""`coopwatch feed build` and `coopwatch serve`: thin layers over feeds.static and web.server.
 
 Wired into the main command by `register(app)`, which coopwatch.cli calls after defining the
 shared helpers imported here.
@@ -52,8 +52,8 @@ def serve(
     Example:  coopwatch serve --port 8080
               coopwatch serve --get /feeds/all.atom"""
     # Imported here: FastAPI and uvicorn would add half a second to every other command.
-    from feeds.app import create_app
-    from feeds.server import make_server, request_in_process
+    from web.app import create_app
+    from web.server import make_server, request_in_process
 
     cfg = config()
     host = host or str(cfg["COOPWATCH_HOST"])

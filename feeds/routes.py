@@ -18,11 +18,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from core.config import Config
-from feeds.browse import web_message
 from feeds.build import RenderedFeeds, build_feed, validators_for
 from feeds.conditional import cache_headers, is_not_modified, shortest_check_min
 from feeds.queries import FeedState, read_feed_state
-from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed
+from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format, search_feed, web_message
 from storage.models import Item
 from storage.search import BadQuery
 

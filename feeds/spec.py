@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from core.article import LEVELS
 from core.config import Config, ConfigError
 from core.sources import SOURCES
-from storage.search import MAX_LIMIT, BadQuery, parse_terms
+from storage.search import MAX_LIMIT, BadQuery, QuerySyntax, parse_terms
 
 FeedKind = Literal["combined", "source", "search"]
 Format = Literal["atom", "rss"]
@@ -105,3 +105,8 @@ def search_feed(cfg: Config, q: str | None, source: str | None,
     if not chosen:
         raise BadQuery(f"level is empty: use {', '.join(LEVELS)}")
     return FeedSpec("search", "search", source=source, levels=chosen, query=text, size=size)
+
+
+def web_message(err: BadQuery) -> str:
+    """What a bad query is told on the web: in the terms of the API and pages (no CLI flags)."""
+    return err.plain if isinstance(err, QuerySyntax) else str(err)

@@ -138,7 +138,7 @@ async def _stop_crawls(db_url: str, grace_s: float) -> None:
 
 async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     """Run until SIGTERM/SIGINT (or until `stop` is set)."""
-    from feeds.server import make_server
+    from web.server import make_server
 
     wanted_jobs(cfg)  # a bad interval fails here, before anything starts
     hub = websub_for(cfg)  # and a bad hub URL

@@ -9,9 +9,9 @@ from fastapi.testclient import TestClient
 from feed_helpers import BASE, config_for
 
 from core.config import Config
-from feeds.app import create_app
 from storage.db import session_scope
 from storage.seed import import_seeds
+from web.app import create_app
 
 
 @pytest.fixture

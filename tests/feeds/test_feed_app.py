@@ -11,9 +11,9 @@ from feed_helpers import BASE, config_for, parse_valid
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from feeds.app import create_app
 from storage.db import session_scope
 from storage.seed import import_seeds
+from web.app import create_app
 
 FEED_PATHS = [f"/feeds/{name}.{fmt}" for name in ("all", "osce", "interpol")
               for fmt in ("atom", "rss")]

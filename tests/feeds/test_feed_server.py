@@ -11,9 +11,9 @@ import httpx
 import pytest
 from feed_helpers import config_for, parse_valid
 
-from feeds.server import make_server
 from storage.db import session_scope
 from storage.seed import import_seeds
+from web.server import make_server
 
 
 @pytest.mark.slow

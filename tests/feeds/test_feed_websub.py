@@ -14,10 +14,10 @@ from fastapi.testclient import TestClient
 from feed_helpers import config_for
 from lxml import etree
 
-from feeds.app import create_app
 from feeds.spec import FORMATS, search_feed, standard_feeds
 from storage.db import session_scope
 from storage.seed import import_seeds
+from web.app import create_app
 
 HUB = "https://hub.example.net/"
 PUBLIC = "https://feeds.example.org"

@@ -13,13 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from crawler.replica.server import serve_replica
 from fastapi.testclient import TestClient
 from receivers import Hub, free_port
 
 from core.article import Article, Level, Relevance
 from core.config import Config, load_config
-from crawler.replica.server import serve_replica
-from feeds.app import create_app
 from scheduler.websub import _due, publish_changes
 from storage import migrate
 from storage.batch import upsert_article
@@ -27,6 +26,7 @@ from storage.db import engine_for, session_scope
 from storage.models import WebSubTopic
 from storage.seed import import_seeds
 from storage.state import current
+from web.app import create_app
 
 PUBLIC = "https://feeds.example.org"
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)

@@ -14,11 +14,11 @@ from fastapi.testclient import TestClient
 
 from core.article import Article
 from core.config import Config, load_config
-from feeds.app import create_app
 from relevance import classify_article, load_rules
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.seed import import_seeds
+from web.app import create_app
 
 TOKEN = "s3cret-token"
 

@@ -17,9 +17,9 @@ from starlette.responses import PlainTextResponse, Response
 from starlette.types import Receive, Scope, Send
 
 from core.config import ConfigError, load_config
-from feeds.admission import Admission
-from feeds.app import admission_capacity, create_app
 from storage.db import SQLITE_POOL, engine_for
+from web.admission import Admission
+from web.app import admission_capacity, create_app
 
 
 @contextmanager

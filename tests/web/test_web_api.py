@@ -15,10 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.config import load_config
-from feeds.security import CSP
-from feeds.server import make_server
 from storage.db import session_scope, utcnow
 from storage.models import CrawlLock, CrawlRun
+from web.security import CSP
+from web.server import make_server
 
 SEEDED_NEWEST_FIRST = [4, 2, 1, 3, 5]
 

@@ -33,13 +33,13 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.ui import WebDriverWait
 
 from core.config import Config, load_config
-from feeds.server import make_server
 from relevance import classify_article, load_rules
 from replica.server import ReplicaHandle, free_socket, serve_replica
 from storage import migrate
 from storage.db import engine_for, session_scope, utcnow
 from storage.models import CrawlRun, HealthAlarm, Item, Source
 from storage.seed import import_seeds
+from web.server import make_server
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parents[2]

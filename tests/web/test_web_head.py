@@ -12,7 +12,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from core.config import load_config
-from feeds.server import make_server
+from web.server import make_server
 
 PATHS = ["/", "/?q=border", "/healthz", "/api/items", "/api/items?q=border", "/api/items/1",
          "/api/stories/1", "/api/sources", "/api/runs", "/items/1", "/stories/1", "/sources",

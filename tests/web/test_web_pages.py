@@ -11,9 +11,9 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from feeds.highlight import explain, mark
 from storage.db import session_scope
 from storage.models import CrawlLock, CrawlRun, Item
+from web.highlight import explain, mark
 
 FEEDS = [f"feeds/{name}.{fmt}" for name in ("all", "osce", "interpol") for fmt in ("atom", "rss")]
 

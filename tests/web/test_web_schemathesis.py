@@ -25,11 +25,11 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from core.config import load_config
-from feeds.app import create_app
 from relevance import classify_article, load_rules
 from storage import migrate
 from storage.db import engine_for, session_scope
 from storage.seed import import_seeds
+from web.app import create_app
 
 EXAMPLES_PER_MODE = 50
 API_CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,

@@ -28,7 +28,6 @@ from storage.models import Item
 from storage.search import (
     BadQuery,
     Hit,
-    QuerySyntax,
     SearchQuery,
     build_statement,
     count_matches,
@@ -37,11 +36,6 @@ from storage.search import (
 )
 
 MAX_PAGE = 200
-
-
-def web_message(err: BadQuery) -> str:
-    """What a bad query is told on the web: in the terms of the API and pages (no CLI flags)."""
-    return err.plain if isinstance(err, QuerySyntax) else str(err)
 
 
 @dataclass(frozen=True)

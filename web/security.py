@@ -2,7 +2,7 @@
 and the token check guarding its one write, the on-demand crawl (API and "crawl now" form).
 
 The pages run no script and load nothing from elsewhere, so the policy allows only our own
-stylesheet and forms — on every path: there is no /docs page (feeds.app).
+stylesheet and forms — on every path: there is no /docs page (web.app).
 Settings: COOPWATCH_API_TOKEN (empty: on-demand crawls are off).
 """
 

@@ -26,7 +26,7 @@ import uvicorn
 from starlette.types import ASGIApp
 
 from core.config import Config, load_config
-from feeds.app import create_app
+from web.app import create_app
 
 GRACEFUL_S = 5
 

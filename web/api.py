@@ -5,7 +5,7 @@ search and read the archive, the sources' health, crawl runs, and one write — 
 Items, stories and sources keep the shapes of `coopwatch query/show/sources --json`
 (storage.views). Errors under /api are `{"error": message, "status": code}`: 400 bad parameter,
 401 no or wrong token, 403 crawls off, 404 not found, 409 source busy, 503 archive or crawl
-unavailable — never a traceback. Paging of /api/items: see feeds.browse.
+unavailable — never a traceback. Paging of /api/items: see web.browse.
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
-from feeds.browse import MAX_PAGE, make_query, search_page, web_message
-from feeds.ondemand import CrawlRefused, start_crawl
 from feeds.routes import SessionDep
-from feeds.security import require_token
-from feeds.spec import check_source
+from feeds.spec import check_source, web_message
 from storage.models import CrawlRun, Item, Source, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
 from storage.views import iso, item_detail_json, item_json, source_json, story_json
+from web.browse import MAX_PAGE, make_query, search_page
+from web.ondemand import CrawlRefused, start_crawl
+from web.security import require_token
 
 logger = logging.getLogger(__name__)
 MAX_ID = 2**31 - 1  # ids are 32-bit on PostgreSQL: a larger one is a bad request, not a 503

@@ -6,8 +6,8 @@ State on `app.state`: `cfg` (Config), `feeds` (the standard FeedSpecs, by name),
 connection of its own for reads on the event loop, see feeds.routes; else None), `rendered`
 (recent feed documents by ETag) and `websub` (the hub the feeds link, or None).
 
-Around the routes, outermost first: security headers, HEAD as GET (feeds.head), the admission
-queue (feeds.admission: as many requests at once as the pool has connections).
+Around the routes, outermost first: security headers, HEAD as GET (web.head), the admission
+queue (web.admission: as many requests at once as the pool has connections).
 """
 
 from __future__ import annotations
@@ -25,15 +25,15 @@ from sqlalchemy.pool import QueuePool
 from starlette.types import Scope
 
 from core.config import Config, ConfigError, load_config
-from feeds import api, metrics, web
-from feeds.admission import Admission
 from feeds.build import RenderedFeeds
-from feeds.head import HeadAsGet
 from feeds.routes import router
-from feeds.security import SecurityHeaders
 from feeds.spec import standard_feeds
 from feeds.websub import websub_for
 from storage.db import engine_for, make_engine, session_factory
+from web import api, metrics, pages
+from web.admission import Admission
+from web.head import HeadAsGet
+from web.security import SecurityHeaders
 
 logger = logging.getLogger(__name__)
 MACHINE_PATHS = ("/feeds/", "/healthz", "/metrics", "/api/")
@@ -49,7 +49,7 @@ def busy(request: Request) -> Response:
         return api.error(503, BUSY, headers)
     if request.url.path.startswith(MACHINE_PATHS):
         return JSONResponse({"detail": BUSY}, 503, headers=headers)
-    return web.unavailable(request, "Server busy", f"The server is busy: too many requests at "
+    return pages.unavailable(request, "Server busy", f"The server is busy: too many requests at "
                            f"once. Try again in {RETRY_AFTER_S} seconds.", RETRY_AFTER_S)
 
 
@@ -84,7 +84,7 @@ def create_app(cfg: Config | None = None) -> FastAPI:
                              if engine.dialect.name == "sqlite" else None)
     app.state.rendered = RenderedFeeds()
     app.state.websub = websub_for(cfg)
-    web.install(app)  # the archive pages; first, so that `/` is the archive's search page
+    pages.install(app)  # the archive pages; first, so that `/` is the archive's search page
     app.include_router(router)
     app.include_router(metrics.router)
 
@@ -96,7 +96,7 @@ def create_app(cfg: Config | None = None) -> FastAPI:
         logger.error("Database error on %(url)s: %(error)s", {"url": request.url.path,
                                                              "error": err})
         if not request.url.path.startswith(MACHINE_PATHS):
-            return web.unavailable(request)
+            return pages.unavailable(request)
         return JSONResponse({"detail": "the archive database is not available; see the "
                                        "server log (run `coopwatch db upgrade`?)"}, 503)
 

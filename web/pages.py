@@ -28,20 +28,20 @@ from starlette.concurrency import run_in_threadpool
 
 from core.article import LEVELS
 from core.sources import SOURCES
-from feeds.api import MAX_ID, recent_runs, source_json
-from feeds.browse import make_query, search_page, web_message
-from feeds.highlight import explain
-from feeds.ondemand import CrawlRefused, start_crawl
 from feeds.queries import source_titles
 from feeds.render import TOPIC, describe
 from feeds.routes import SessionDep
-from feeds.security import check_token
-from feeds.spec import FORMATS, MEDIA_TYPES, search_feed
+from feeds.spec import FORMATS, MEDIA_TYPES, search_feed, web_message
 from feeds.text import is_web_url
 from storage.models import CrawlRun, Item, Source, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
 from storage.views import iso_published, item_detail_json, story_json
+from web.api import MAX_ID, recent_runs, source_json
+from web.browse import make_query, search_page
+from web.highlight import explain
+from web.ondemand import CrawlRefused, start_crawl
+from web.security import check_token
 
 HERE = Path(__file__).parent
 PAGE_SIZE = 20
