@@ -9,7 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from scrapy.settings import Settings
+from scrapy import Spider
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
 from sqlalchemy import select
 
 from core.article import Article, Level, Relevance
@@ -18,20 +20,6 @@ from storage.db import session_scope
 from storage.models import AlertOutbox, Item, Source
 
 D = datetime(2025, 5, 5, tzinfo=UTC)
-
-
-class Stats:
-    def __init__(self) -> None:
-        self.values: dict[str, Any] = {}
-
-    def get_value(self, key: str, default: Any = None) -> Any:
-        return self.values.get(key, default)
-
-    def set_value(self, key: str, value: Any) -> None:
-        self.values[key] = value
-
-    def inc_value(self, key: str, count: int = 1, start: int = 0) -> None:
-        self.values[key] = self.values.get(key, start) + count
 
 
 class Timers:
@@ -78,11 +66,12 @@ def make(migrated_url: str, monkeypatch: pytest.MonkeyPatch,
         if primed:
             with session_scope(migrated_url) as s:
                 s.get_one(Source, "osce").primed_at = D
-        settings = Settings({"COOPWATCH_DATABASE_URL": migrated_url, "COOPWATCH_DRY_RUN": dry_run,
-                             "COOPWATCH_STORE_BATCH": batch, "COOPWATCH_STORE_BATCH_S": 2.0})
-        crawler = SimpleNamespace(stats=Stats(), settings=settings,
-                                  spider=SimpleNamespace(name="osce"))
-        pipeline = StoreItem(crawler)  # type: ignore[arg-type]
+        # Built as Scrapy builds it: a crawler with its settings and stats collector.
+        crawler = get_crawler(Spider, {
+            "COOPWATCH_DATABASE_URL": migrated_url, "COOPWATCH_DRY_RUN": dry_run,
+            "COOPWATCH_STORE_BATCH": batch, "COOPWATCH_STORE_BATCH_S": 2.0})
+        crawler.spider = Spider(name="osce")
+        pipeline = build_from_crawler(StoreItem, crawler)
         pipeline.open_spider()
         return pipeline
 
@@ -111,7 +100,7 @@ def test_batches_of_n_then_the_timer_then_close(make: Callable[..., StoreItem], 
     store.process_item(arts[1])  # again: unchanged
     store.close_spider()
     assert stored(migrated_url) == [a.url for a in arts] and timers.pending == []
-    stats = store.stats.values  # type: ignore[attr-defined]
+    stats = store.stats.get_stats()
     assert stats["coopwatch/outcome/new"] == 5 and stats["coopwatch/outcome/unchanged"] == 1
     assert stats["coopwatch/matched"] == 1 and "coopwatch/errors/store" not in stats
     with session_scope(migrated_url) as s:
@@ -129,7 +118,7 @@ def test_a_bad_article_loses_only_itself(make: Callable[..., StoreItem],
         store.process_item(a)
     store.close_spider()
     assert stored(migrated_url) == [a.url for a in good]
-    stats = store.stats.values  # type: ignore[attr-defined]
+    stats = store.stats.get_stats()
     assert stats["coopwatch/errors/store"] == 2
     assert stats["coopwatch/outcome/new"] == 3 and stats["coopwatch/matched"] == 3
     with session_scope(migrated_url) as s:  # one alert per good item, none lost or doubled
@@ -174,7 +163,7 @@ def test_dry_run_buffers_nothing_and_writes_nothing(make: Callable[..., StoreIte
         store.process_item(article(n))
     store.close_spider()
     assert stored(migrated_url) == [] and timers.pending == []
-    stats = store.stats.values  # type: ignore[attr-defined]
+    stats = store.stats.get_stats()
     assert stats["coopwatch/outcome/would_store"] == 4
     assert [i["url"] for i in stats["coopwatch/dry_run_items"]] == [
         article(n).url for n in range(4)]

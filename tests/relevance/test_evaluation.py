@@ -16,7 +16,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from coopwatch.cli_relevance import REPO_SAMPLES, register
+from coopwatch import cli_relevance
+from coopwatch.cli_relevance import REPO_SAMPLES
 from core.article import LEVELS
 from relevance import load_rules
 from relevance.evaluation import Outcome, bootstrap, evaluate, format_report, load_items
@@ -133,9 +134,7 @@ def test_unknown_label_is_a_clear_error() -> None:
 @pytest.fixture
 def cli(monkeypatch: pytest.MonkeyPatch) -> typer.Typer:
     monkeypatch.setenv("COOPWATCH_CONFIG", "")
-    app = typer.Typer()
-    register(app)
-    return app
+    return cli_relevance.app
 
 
 def test_evaluate_command(cli: typer.Typer) -> None:

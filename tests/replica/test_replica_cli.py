@@ -10,9 +10,8 @@ import urllib.request
 
 from replica.server import free_socket
 
-# The main CLI is the lead's; an app with only register() is what `coopwatch` adds it to.
-SCRIPT = ("import typer; from coopwatch.cli_replica import register; app = typer.Typer(); "
-          "register(app); app()")
+# The replica area's own Typer app: what `coopwatch` adds to its commands.
+SCRIPT = "from coopwatch.cli_replica import app; app()"
 
 
 def test_replica_serve_answers_and_stops_on_ctrl_c() -> None:

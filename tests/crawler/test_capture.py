@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from coopwatch.cli_replica import register
+from coopwatch import cli_replica
 from crawler.capture import CaptureError, capture, case_name, origin_of
 from crawler.pages.fixtures import (
     Case,
@@ -33,9 +33,7 @@ def replica() -> Iterator[ReplicaHandle]:
 
 
 def app() -> typer.Typer:
-    main = typer.Typer()
-    register(main)
-    return main
+    return cli_replica.app
 
 
 def test_captured_case_passes_the_fixture_check(replica: ReplicaHandle, tmp_path: Path,

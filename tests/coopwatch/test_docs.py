@@ -12,7 +12,7 @@ from coopwatch.cli import app
 from coopwatch.docs import options_table
 from core.config import OPTIONS
 
-README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 
 
 def commands() -> list[str]:
@@ -54,5 +54,5 @@ def test_options_table_is_current() -> None:
 
 
 def test_ci_runs_exactly_make_test() -> None:
-    ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text()
+    ci = (Path(__file__).resolve().parents[2] / ".ci" / "run").read_text()
     assert re.findall(r"^make .*$", ci, re.M) == ["make test"]
