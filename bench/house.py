@@ -59,8 +59,9 @@ def scripts(root: Path = ROOT) -> dict[str, Module]:
 
 
 def _imported_names(mod: Module) -> Iterator[str]:
-    """Every module name an import statement names, at any depth (lazy imports count: they
-    are arrows too), resolved against the package for relative imports."""
+    """Every module name an import statement (or importlib.import_module with a literal name)
+    names, at any depth (lazy imports count: they are arrows too), resolved against the
+    package for relative imports."""
     package = mod.name if mod.path.name == "__init__.py" else mod.name.rpartition(".")[0]
     for node in ast.walk(mod.tree):
         if isinstance(node, ast.Import):
@@ -74,6 +75,10 @@ def _imported_names(mod: Module) -> Iterator[str]:
             yield base
             for alias in node.names:
                 yield f"{base}.{alias.name}"
+        elif isinstance(node, ast.Call) and getattr(node.func, "attr", getattr(
+                node.func, "id", None)) == "import_module" and node.args and isinstance(
+                node.args[0], ast.Constant) and isinstance(node.args[0].value, str):
+            yield node.args[0].value  # importlib.import_module("pkg.mod"): an arrow too
 
 
 def import_graph(mods: dict[str, Module]) -> dict[str, set[str]]:

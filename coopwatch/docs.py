@@ -1,6 +1,6 @@
 """Generate the README's option table from core.config.OPTIONS (one source of truth).
 
-    python -m coopwatch.docs   # prints the Markdown table; tests/coopwatch/test_docs.py checks the README
+    python -m coopwatch.docs   # the Markdown table; tests/coopwatch/test_docs.py checks the README
 """
 
 from __future__ import annotations

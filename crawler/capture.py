@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from crawler.pages.base import site_module
+from crawler.pages.dispatch import site_module
 from crawler.pages.fixtures import KINDS, Case, dump, extract
 
 MAX_BYTES = 2 * 1024 * 1024

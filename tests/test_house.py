@@ -62,6 +62,8 @@ def test_the_measures_see_what_they_measure(tmp_path: Path) -> None:
         "feeds/a.py": "from feeds import b\nSOURCES = ('osce', 'interpol')\n",
         "feeds/b.py": "def f():\n    from feeds.a import SOURCES\n"
                       "    from coopwatch.cli import x\n",
+        "feeds/c.py": "import importlib\nimportlib.import_module('feeds.d')\n",
+        "feeds/d.py": "from feeds import c\n",
         "scheduler/__init__.py": "",
         "scheduler/c.py": "from crawler.child import crawl_in_child\n"
                           "from core.config import load_config\ncfg = load_config()\n"
@@ -70,7 +72,8 @@ def test_the_measures_see_what_they_measure(tmp_path: Path) -> None:
         "coopwatch/crawl.py": "from crawler.child import CrawlInterrupted\n",
     })
     assert house.cli_importers(mods) == ["feeds.b"]
-    assert house.cycles(house.import_graph(mods)) == [["coopwatch.cli", "feeds.a", "feeds.b"]]
+    assert house.cycles(house.import_graph(mods)) == [["coopwatch.cli", "feeds.a", "feeds.b"],
+                                                      ["feeds.c", "feeds.d"]]
     assert house.source_lists(mods) == ["feeds.a"]
     assert house.crawl_starters(mods) == ["scheduler.c"]
     assert house.import_time_config(mods) == ["scheduler.c"]

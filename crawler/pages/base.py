@@ -1,20 +1,15 @@
-"""Page objects' common ground: what they return, how they fail, and the dispatchers.
+"""Page objects' common ground: the types they read and return, and how they fail.
 
-A page object is a pure function of (url, html): no network, no database. Each site has one
-module named after its source (crawler/pages/osce.py, interpol.py) that exposes ARTICLE_PAGE,
-LISTING_PAGE, optionally FEED, and PAGE_OBJECTS (every class a fixture must cover). The
-dispatchers find that module by name and fall back to crawler/pages/generic.py when the site's
-page object raises UseGeneric, so nothing here says `if source == "osce"`.
+A page object is a pure function of (url, html): no network, no database. Which one reads a
+page is decided in dispatch.py.
 """
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
-from types import ModuleType
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 from urllib.parse import urljoin
 
@@ -22,7 +17,6 @@ from lxml.cssselect import CSSSelector
 from lxml.html import HtmlElement
 
 from core.article import LAYERS, Article
-from core.sources import SOURCES
 from crawler.pages.metadata import Metadata, canonical_link, read_metadata
 from crawler.pages.text import EmptyDocument, parse_html
 
@@ -184,68 +178,3 @@ def build_article(source: str, fields: Mapping[str, Field[Any] | None],
     if "title" not in values or not values.get("body"):
         raise NotAnArticle(f"{values.get('url')}: no title or no text")
     return Article(source=source, provenance=provenance, **values)
-
-
-def site_module(source: str) -> ModuleType:
-    """The page objects' module the registry names for `source` (core.sources); a clear
-    error for a source without page objects."""
-    if source not in SOURCES:
-        raise ValueError(f"no page objects for source {source!r}")
-    try:
-        return importlib.import_module(SOURCES[source].pages)
-    except ModuleNotFoundError as err:
-        raise ValueError(f"no page objects for source {source!r}") from err
-
-
-def _generic() -> ModuleType:
-    return importlib.import_module("crawler.pages.generic")
-
-
-def parse_article_with_page(source: str, url: str, html: str) -> tuple[Article, str]:
-    """The Article and the name of the page object (or layout) that produced it."""
-    doc = Document.parse(url, html)
-    page: ArticlePage
-    try:
-        page = site_module(source).ARTICLE_PAGE(doc)
-    except UseGeneric:
-        page = _generic().GenericArticlePage(doc, source)
-    return page.to_article(), page.name
-
-
-def parse_article(source: str, url: str, html: str) -> Article:
-    """Raises NotAnArticle for pages that are not news items; a missing date is not an error
-    (published_at is None: the caller decides)."""
-    return parse_article_with_page(source, url, html)[0]
-
-
-def parse_listing_with_page(source: str, url: str, html: str) -> tuple[Listing, str]:
-    doc = Document.parse(url, html)
-    page: ListingPage
-    try:
-        page = site_module(source).LISTING_PAGE(doc)
-    except UseGeneric:
-        page = _generic().GenericListingPage(doc)
-    return page.to_listing(), page.name
-
-
-def parse_listing(source: str, url: str, html: str) -> Listing:
-    return parse_listing_with_page(source, url, html)[0]
-
-
-def parse_feed_with_page(source: str, url: str, xml: bytes | str) -> tuple[Listing, str]:
-    """The site's feed as a Listing; BrokenFeed if it is malformed or the site has none."""
-    feed_class = getattr(site_module(source), "FEED", None)
-    if feed_class is None:
-        raise BrokenFeed(f"source {source!r} has no feed parser")
-    feed = feed_class(url, xml)
-    return feed.to_listing(), feed.name
-
-
-def parse_feed(source: str, url: str, xml: bytes | str) -> Listing:
-    return parse_feed_with_page(source, url, xml)[0]
-
-
-def all_page_objects() -> dict[str, type]:
-    """Every page-object class by name (site layouts and the generic ones): each needs a fixture."""
-    modules = [*map(site_module, SOURCES), _generic()]
-    return {cls.__name__: cls for module in modules for cls in module.PAGE_OBJECTS}

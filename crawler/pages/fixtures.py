@@ -21,10 +21,8 @@ from typing import Any
 from w3lib.encoding import html_to_unicode
 
 from core.article import Article
-from crawler.pages.base import (
-    BrokenFeed,
-    Listing,
-    NotAnArticle,
+from crawler.pages.base import BrokenFeed, Listing, NotAnArticle
+from crawler.pages.dispatch import (
     parse_article_with_page,
     parse_feed_with_page,
     parse_listing_with_page,

@@ -38,13 +38,8 @@ from twisted.python.failure import Failure
 from core.article import Article
 from core.sources import Source
 from crawler.options import apply_config
-from crawler.pages.base import (
-    Listing,
-    ListingEntry,
-    NotAnArticle,
-    parse_article,
-    parse_listing_with_page,
-)
+from crawler.pages.base import Listing, ListingEntry, NotAnArticle
+from crawler.pages.dispatch import parse_article, parse_listing_with_page
 from crawler.pages.generic import GenericListingPage
 from crawler.spiders.fallback import PATH_STAT, FallbackDiscovery
 from storage.canonical import BadURL, canonical_url

@@ -13,7 +13,8 @@ from scrapy import Request
 from scrapy.http import Response
 
 from core.sources import SOURCES
-from crawler.pages.base import BrokenFeed, parse_feed
+from crawler.pages.base import BrokenFeed
+from crawler.pages.dispatch import parse_feed
 from crawler.spiders.base import CoopSpider
 
 logger = logging.getLogger(__name__)

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from core.article import Article
 from core.controls import one_line, text_block, visible
-from crawler.pages.base import parse_article_with_page
+from crawler.pages.dispatch import parse_article_with_page
 from relevance import classify_article
 from storage.batch import upsert_articles
 

@@ -12,15 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from core.article import LAYERS
-from crawler.pages.base import (
-    NotAnArticle,
+from crawler.pages.base import NotAnArticle
+from crawler.pages.dateline import find_dateline
+from crawler.pages.dates import parse_date, parse_iso, parse_rfc822
+from crawler.pages.dispatch import (
     all_page_objects,
     parse_article,
     parse_article_with_page,
     parse_listing,
 )
-from crawler.pages.dateline import find_dateline
-from crawler.pages.dates import parse_date, parse_iso, parse_rfc822
 from crawler.pages.fixtures import (
     KINDS,
     Case,

@@ -11,7 +11,7 @@ from datetime import date
 import lxml.html
 import pytest
 
-from crawler.pages.base import parse_article, parse_listing
+from crawler.pages.dispatch import parse_article, parse_listing
 from replica.catalogue import FIELDS
 from replica.content import SITES, interpol_slug
 from replica.inventory import catalogue, expected_items
