@@ -9,7 +9,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -23,10 +22,7 @@ from feeds.queries import (
     story_groups,
 )
 from feeds.render import render
-from feeds.spec import FeedSpec, Format
-
-if TYPE_CHECKING:  # feeds.websub builds on this module
-    from feeds.websub import WebSub
+from feeds.spec import FeedSpec, Format, WebSub
 
 # Bump when the rendered XML changes for the same data, so readers' cached copies are replaced.
 RENDERING = 1

@@ -110,3 +110,14 @@ def search_feed(cfg: Config, q: str | None, source: str | None,
 def web_message(err: BadQuery) -> str:
     """What a bad query is told on the web: in the terms of the API and pages (no CLI flags)."""
     return err.plain if isinstance(err, QuerySyntax) else str(err)
+
+
+# The hub the feeds link and the URL they name themselves under (feeds.websub builds it from
+# the config); here, beside FeedSpec, so building a feed needs nothing of feeds.websub.
+@dataclass(frozen=True)
+class WebSub:
+    hub: str
+    public_url: str  # no trailing slash; topic = public_url + FeedSpec.path(fmt)
+
+    def topic(self, spec: FeedSpec, fmt: Format) -> str:
+        return self.public_url + spec.path(fmt)

@@ -9,7 +9,6 @@ also the topic the monitor pings (scheduler.websub) — both must be built the s
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -17,16 +16,7 @@ from core.config import Config, ConfigError
 from feeds.build import feed_entries
 from feeds.queries import source_titles
 from feeds.render import describe
-from feeds.spec import FeedSpec, Format, public_base_url
-
-
-@dataclass(frozen=True)
-class WebSub:
-    hub: str
-    public_url: str  # no trailing slash; topic = public_url + FeedSpec.path(fmt)
-
-    def topic(self, spec: FeedSpec, fmt: Format) -> str:
-        return self.public_url + spec.path(fmt)
+from feeds.spec import FeedSpec, WebSub, public_base_url
 
 
 def websub_for(cfg: Config) -> WebSub | None:

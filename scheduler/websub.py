@@ -35,8 +35,8 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from core.config import Config
-from feeds.spec import FORMATS, FeedSpec, standard_feeds
-from feeds.websub import WebSub, content_digest, websub_for
+from feeds.spec import FORMATS, FeedSpec, WebSub, standard_feeds
+from feeds.websub import content_digest, websub_for
 from storage.db import session_scope, utcnow
 from storage.models import WebSubTopic
 from storage.state import current

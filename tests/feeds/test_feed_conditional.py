@@ -23,8 +23,7 @@ from feeds.conditional import (
     is_not_modified,
     shortest_check_min,
 )
-from feeds.spec import FeedSpec, Format
-from feeds.websub import WebSub
+from feeds.spec import FeedSpec, Format, WebSub
 from storage.batch import upsert_article
 from storage.db import session_scope
 from storage.models import ArchiveState, Item

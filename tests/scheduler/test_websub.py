@@ -13,12 +13,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from crawler.replica.server import serve_replica
 from fastapi.testclient import TestClient
 from receivers import Hub, free_port
 
 from core.article import Article, Level, Relevance
 from core.config import Config, load_config
+from replica.server import serve_replica
 from scheduler.websub import _due, publish_changes
 from storage import migrate
 from storage.batch import upsert_article
