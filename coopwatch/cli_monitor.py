@@ -32,6 +32,7 @@ alerts_app = typer.Typer(help="The alert outbox: what was sent, what waits, what
                          no_args_is_help=True)
 app.add_typer(alerts_app, name="alerts")
 
+
 @app.command("run")
 def run_monitor() -> None:
     """Run the monitor (checks, alerts, feeds) until SIGTERM or Ctrl-C.
