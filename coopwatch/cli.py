@@ -65,7 +65,6 @@ def archive_seed(as_json: JsonOpt = False) -> None:
 
     Example:  coopwatch archive seed"""
     from relevance import classify_article, load_rules
-
     from storage.seed import import_seeds
 
     cfg = config()

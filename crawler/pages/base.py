@@ -160,13 +160,10 @@ def entry(url: Field[str], title: Field[str], **fields: Field[Any] | None) -> Li
     return ListingEntry(**values, provenance={k: v.layer for k, v in found.items()})
 
 
-def build_article(source: str, fields: Mapping[str, Field[Any] | None],
-                  doc: Document | None = None) -> Article:
-    """An Article from extracted fields; every field present records its layer. With the page
-    (`doc`), a title, body or date the site layer could not read comes from the generic layer,
-    field by field, with that layer's provenance (a fallback: a health signal)."""
-    if doc is not None:
-        fields = _generic().fill_missing(doc, fields)
+def build_article(source: str, fields: Mapping[str, Field[Any] | None]) -> Article:
+    """An Article from extracted fields; every field present records its layer. A site page
+    object passes its fields through crawler.pages.generic.fill_missing first, so a title,
+    body or date it could not read comes from the generic layer (a fallback: a health signal)."""
     values: dict[str, Any] = {}
     provenance: dict[str, str] = {}
     for name, found in fields.items():

@@ -10,7 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from core.article import Article
-from crawler.pages.base import Document, NotAnArticle, parse_article_with_page, site_module
+from crawler.pages.base import Document, NotAnArticle
+from crawler.pages.dispatch import parse_article_with_page, site_module
 from crawler.pages.generic import GenericArticlePage
 
 GENERIC = "generic"

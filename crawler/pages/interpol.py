@@ -27,7 +27,7 @@ from crawler.pages.base import (
     entry,
 )
 from crawler.pages.dates import parse_date, parse_rfc822
-from crawler.pages.generic import dateline_fields
+from crawler.pages.generic import dateline_fields, fill_missing
 from crawler.pages.text import (
     MAX_DATE_CHARS,
     SKIP_TAGS,
@@ -84,7 +84,7 @@ class _InterpolLayout:
         place, dated = dateline_fields(body)
         if published is None and (meta := self.doc.meta).published is not None:
             published = Field(meta.published, "meta", meta.published_raw)
-        return build_article("interpol", {
+        return build_article("interpol", fill_missing(self.doc, {
             "url": Field(self.doc.url, "url"),
             "title": Field(text_of(self.h1), "selector"),
             "content_type": Field("News", "url"),
@@ -93,7 +93,7 @@ class _InterpolLayout:
             "place": place,
             "body": Field(body, "selector") if body else None,
             **fields,
-        }, self.doc)
+        }))
 
 
 class Interpol2019Layout(_InterpolLayout):

@@ -24,7 +24,7 @@ from crawler.pages.base import (
     select,
 )
 from crawler.pages.dates import parse_date, parse_iso
-from crawler.pages.generic import dateline_fields
+from crawler.pages.generic import dateline_fields, fill_missing
 from crawler.pages.text import body_text, text_of
 
 # The 2025 layout says "News Item" where listings say "News": keep one vocabulary.
@@ -72,8 +72,8 @@ class _OsceLayout:
         place, dated = dateline_fields(body.value if body else "")
         fields["place"] = fields.get("place") or place
         fields["published_at"] = fields.get("published_at") or self.fallback_date(dated)
-        return build_article("osce", {"url": self.url(), "language": self.language(), **fields},
-                             self.doc)
+        return build_article("osce", fill_missing(self.doc, {
+            "url": self.url(), "language": self.language(), **fields}))
 
 
 class Osce2025Layout(_OsceLayout):

@@ -12,7 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from coopwatch.cli_extract import register
-from crawler.pages.base import NotAnArticle, parse_article_with_page
+from crawler.pages.base import NotAnArticle
+from crawler.pages.dispatch import parse_article_with_page
 from crawler.pages.extract import extract
 from crawler.pages.fixtures import Case, discover, fixtures_root
 
