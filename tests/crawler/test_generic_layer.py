@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from coopwatch.cli_extract import register
+from coopwatch import cli_extract
 from crawler.pages.base import NotAnArticle
 from crawler.pages.dispatch import parse_article_with_page
 from crawler.pages.extract import extract
@@ -31,7 +31,7 @@ def page(head: str = "", body: str = "") -> str:
 def cli() -> typer.Typer:
     app = typer.Typer()
     app.command("noop")(lambda: None)  # two commands: typer keeps the subcommand name
-    register(app)
+    app.add_typer(cli_extract.app)
     return app
 
 
