@@ -4,14 +4,17 @@ crawler's own settings and stats collector, no stand-ins."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
+from scrapy.downloadermiddlewares.httpcache import HttpCacheMiddleware
 from scrapy.http import Response
 from scrapy.statscollectors import StatsCollector
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
+from crawler.httpcache import NoStaleOnErrorMiddleware
 from crawler.middlewares import CacheHintMiddleware, RetryAfterMiddleware
 
 URL = "http://127.0.0.1:1/press-releases?page=0"
@@ -86,3 +89,22 @@ def test_cache_hint_keeps_the_first_pages_max_age(cache_hint: CacheHintMiddlewar
 def test_cache_hint_ignores_a_max_age_that_is_no_number(cache_hint: CacheHintMiddleware) -> None:
     hint(cache_hint, URL, "max-age=soon")
     assert stats_of(cache_hint) == {}
+
+
+@pytest.mark.parametrize("middleware", [HttpCacheMiddleware, NoStaleOnErrorMiddleware])
+def test_no_stale_on_error_never_answers_a_failed_download_from_the_cache(
+        middleware: type[HttpCacheMiddleware], tmp_path: Path) -> None:
+    # Scrapy's own cache answers a failed revalidation with the stale copy (a dead site then
+    # looks like "no news"); ours lets the failure through to the retries and the run's errors.
+    crawler = get_crawler(Spider, {"HTTPCACHE_ENABLED": True, "HTTPCACHE_DIR": str(tmp_path),
+                                   "HTTPCACHE_POLICY": "crawler.httpcache.RevalidatingPolicy"})
+    crawler.spider = crawler._create_spider("cache-test")
+    mw = build_from_crawler(middleware, crawler)
+    request = Request(URL)
+    request.meta["cached_response"] = Response(URL, status=200, body=b"yesterday's listing")
+    answer = mw.process_exception(request, TimeoutError("the site did not answer"),
+                                  crawler.spider)
+    if middleware is NoStaleOnErrorMiddleware:
+        assert answer is None and "cached_response" not in request.meta
+    else:
+        assert isinstance(answer, Response) and answer.body == b"yesterday's listing"
