@@ -16,6 +16,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from urllib.parse import urlsplit
 
 from core.config import Config, ConfigError
 
@@ -54,9 +55,26 @@ class Source:
     pages: str  # module of its page objects (ARTICLE_PAGE, LISTING_PAGE, FEED, PAGE_OBJECTS)
     # Where discovery starts, by role (paths on `home`); the spider says how roles are used.
     entry_points: Mapping[str, str] = field(default_factory=dict)
+    # A source from a `[sources.NAME]` table of the config file (issue 17). Built-ins leave
+    # start_urls empty: their spiders know their entry points.
+    start_urls: tuple[str, ...] = ()  # each a feed, a sitemap (index) or a listing page
+    allowed_domains: tuple[str, ...] = ()  # default: the hosts of start_urls (or of home)
+    # Searched (re.search) in a link's absolute URL: which links on a listing are articles.
+    # None: any same-site link the generic listing reading takes for an article.
+    article_url_pattern: re.Pattern[str] | None = None
+    interval_minutes: float | None = None  # fixed check interval; None: adaptive schedule
+    enabled: bool = True  # checked by the monitor, crawlable, listed
+    alerts: bool = True  # new items raise alerts (configured sources opt in)
+    builtin: bool = True  # defined by coopwatch (may still be changed by a table)
 
     def is_article_path(self, path: str) -> bool:
         return bool(self.article_path.match(path))
+
+    def is_article_url(self, url: str) -> bool:
+        """Whether a link (absolute URL) is one of this source's articles."""
+        if self.article_url_pattern is not None:
+            return bool(self.article_url_pattern.search(url))
+        return self.is_article_path(urlsplit(url).path)
 
 
 SOURCES: Mapping[str, Source] = MappingProxyType({
