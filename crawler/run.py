@@ -23,7 +23,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.sources import SOURCES
+from core.config import ConfigError
+from core.sources import enabled_sources
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -36,7 +37,11 @@ logger = logging.getLogger(__name__)
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     p = argparse.ArgumentParser(prog="python -m crawler.run", description=__doc__)
-    p.add_argument("source", choices=list(SOURCES))
+    try:
+        sources = list(enabled_sources())
+    except ConfigError as err:  # a bad [sources.NAME] table: one line, exit 2, nothing started
+        p.error(str(err))
+    p.add_argument("source", choices=sources)
     p.add_argument("--base-url", help="Crawl this host instead of the real site (a replica)")
     p.add_argument("--since", type=date.fromisoformat, help="Backfill back to YYYY-MM-DD")
     p.add_argument("--max-pages", type=int, help="Most listing pages to follow per listing")

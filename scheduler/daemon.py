@@ -10,7 +10,8 @@ catch-up run that coalesce + misfire_grace_time give after downtime.
 SIGTERM / SIGINT: stop scheduling, give a running crawl COOPWATCH_SHUTDOWN_GRACE_S to finish,
 then kill it and record its run as abandoned; stop the feed server; exit 0. Every item and its
 alert rows are one transaction, so nothing is half-written whenever the crawl stops.
-Settings: COOPWATCH_CHECK_SOURCES, COOPWATCH_CHECK_EVERY_MIN (per source: check_every_min in a
+Settings: COOPWATCH_CHECK_SOURCES (all: every enabled source), COOPWATCH_CHECK_EVERY_MIN (per
+source: interval_minutes, or its older name check_every_min, in a
 [sources.NAME] table) or the adaptive schedule's COOPWATCH_DAILY_REQUESTS,
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
 COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,

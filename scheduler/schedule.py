@@ -1,9 +1,10 @@
 """The monitor's schedule per source: a fixed interval, or the adaptive plan of
 scheduler.planner fed from the archive.
 
-Fixed when COOPWATCH_CHECK_EVERY_MIN (or check_every_min in [sources.NAME]) is set; adaptive
-otherwise, with COOPWATCH_DAILY_REQUESTS (or daily_requests in [sources.NAME]) checks a day
-between COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN.
+Fixed when the source's interval_minutes (check_every_min, its older name, in [sources.NAME])
+or COOPWATCH_CHECK_EVERY_MIN is set; adaptive otherwise, with COOPWATCH_DAILY_REQUESTS (or
+daily_requests in [sources.NAME]) checks a day between COOPWATCH_MIN_CHECK_EVERY_MIN and
+COOPWATCH_MAX_CHECK_EVERY_MIN, learning publishing hours in the source's time zone.
 
 What the adaptive plan learns from. When an item *appears on the listing* is what a poller has
 to catch, so the first-seen time of an item found by a scheduled or on-demand check after the
@@ -26,7 +27,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from core.config import Config, ConfigError
-from core.sources import SOURCES
+from core.sources import registry
 from scheduler import planner
 from storage.models import CrawlRun, Item, Source
 
@@ -35,25 +36,22 @@ COMPLETED = ("ok", "errors")
 
 def fixed_every_s(cfg: Config, source: str) -> float | None:
     """The fixed interval of a source in seconds, or None under the adaptive schedule."""
-    minutes = cfg.table("sources").get(source, {}).get("check_every_min")
-    if minutes is None:
-        minutes = cfg["COOPWATCH_CHECK_EVERY_MIN"]
-        if minutes in ("", None):
-            return None
-        minutes = cfg.get_float("COOPWATCH_CHECK_EVERY_MIN")
-    try:
-        seconds = float(minutes) * 60
-    except (TypeError, ValueError) as err:
-        raise ConfigError(f"[sources.{source}] check_every_min must be a number") from err
-    if seconds <= 0:
-        raise ConfigError(f"the check interval of {source} must be more than 0 minutes")
+    known = registry(cfg).get(source)  # its table's value was validated there (> 0)
+    if known is not None and known.interval_minutes is not None:
+        return known.interval_minutes * 60
+    if cfg["COOPWATCH_CHECK_EVERY_MIN"] in ("", None):
+        return None
+    seconds = cfg.get_float("COOPWATCH_CHECK_EVERY_MIN") * 60
+    if not seconds > 0:
+        raise ConfigError("COOPWATCH_CHECK_EVERY_MIN must be more than 0 minutes")
     return seconds
 
 
 def budget(cfg: Config, source: str) -> planner.Budget:
-    daily = cfg.table("sources").get(source, {}).get("daily_requests")
+    known = registry(cfg).get(source)
     try:
-        daily = float(daily) if daily is not None else cfg.get_float("COOPWATCH_DAILY_REQUESTS")
+        daily = known.daily_requests if known and known.daily_requests is not None else \
+            cfg.get_float("COOPWATCH_DAILY_REQUESTS")
         return planner.Budget(daily,
                               timedelta(minutes=cfg.get_float("COOPWATCH_MIN_CHECK_EVERY_MIN")),
                               timedelta(minutes=cfg.get_float("COOPWATCH_MAX_CHECK_EVERY_MIN")))
@@ -62,8 +60,8 @@ def budget(cfg: Config, source: str) -> planner.Budget:
                           "COOPWATCH_MIN_CHECK_EVERY_MIN, COOPWATCH_MAX_CHECK_EVERY_MIN)") from err
 
 
-def timezone_of(source: str) -> ZoneInfo:
-    known = SOURCES.get(source)
+def timezone_of(source: str, cfg: Config | None = None) -> ZoneInfo:
+    known = registry(cfg).get(source)
     return ZoneInfo(known.timezone) if known else ZoneInfo("UTC")
 
 
@@ -112,7 +110,7 @@ def plan(session: Session, cfg: Config, source: str, now: datetime) -> planner.P
         return planner.Plan(now + timedelta(seconds=every),
                             f"fixed: every {planner.duration_text(timedelta(seconds=every))}")
     spend = budget(cfg, source)
-    rates = planner.learn(appearances(session, source, now), timezone_of(source), now, spend)
+    rates = planner.learn(appearances(session, source, now), timezone_of(source, cfg), now, spend)
     return planner.next_check(now, rates, spend, site_hints(session, source))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from importlib import import_module
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -43,6 +44,19 @@ def test_the_crawl_entry_takes_only_registry_sources(capsys: pytest.CaptureFixtu
     assert "invalid choice: 'nowhere'" in capsys.readouterr().err
 
 
+def test_a_bad_source_table_stops_the_crawl_entry_with_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "coopwatch.toml"
+    config.write_text("[sources.osce]\nspider = 'x:Y'\n")
+    monkeypatch.setenv("COOPWATCH_CONFIG", str(config))
+    with pytest.raises(SystemExit) as exited:
+        parse_args(["osce"])
+    assert exited.value.code != 0
+    assert f"{config}: [sources.osce] spider: set only by coopwatch's built-in sources" in \
+        capsys.readouterr().err
+
+
 def test_relevance_knows_who_publishes_each_source() -> None:
     rules = load_rules({})
     assert {name: rules.sources[name] for name in SOURCES} == {
@@ -58,5 +72,5 @@ def test_the_monitor_checks_every_source_by_default() -> None:
 def test_an_unknown_checked_source_is_one_clear_error() -> None:
     with pytest.raises(ConfigError) as err:
         checked_sources(load_config({"COOPWATCH_CHECK_SOURCES": "osce nowhere"}))
-    assert str(err.value) == ("COOPWATCH_CHECK_SOURCES names unknown source(s) nowhere: use all "
-                              f"or {' '.join(SOURCES)}")
+    assert str(err.value) == ("COOPWATCH_CHECK_SOURCES names unknown or disabled source(s) "
+                              f"nowhere: use all or {' '.join(SOURCES)}")
