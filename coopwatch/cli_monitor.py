@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
+from coopwatch.cli_check import check
 from coopwatch.common import JsonOpt, cell, config, db_session, emit_json, fail
 from core.config import ConfigError
 from storage.models import MAX_ID, AlertOutbox, Source
@@ -118,13 +119,21 @@ def alerts_test() -> None:
     if not all(ok for _, _, ok, _ in results):
         raise typer.Exit(1)
 
-@app.command("sources")
-def sources(as_json: JsonOpt = False) -> None:
+sources_app = typer.Typer(invoke_without_command=True)
+app.add_typer(sources_app, name="sources")
+sources_app.command("check")(check)
+
+
+@sources_app.callback()
+def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """Show each source's health: state, open alarms, last success and error, 304 ratio,
     and the monitor's next check with why (busy or quiet hours, Retry-After, …); with
     COOPWATCH_WEBSUB_HUB set, a line on what the hub has been told.
+    `coopwatch sources check URL` tries a start URL before adding a source.
 
     Example:  coopwatch sources --json"""
+    if ctx.invoked_subcommand is not None:
+        return
     cfg = config()
     with db_session(cfg) as session:
         rows = [source_json(session, s) for s in

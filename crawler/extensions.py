@@ -51,6 +51,22 @@ STOPPED = {
 }
 
 
+def layout_share(stats: dict[str, Any]) -> tuple[float, int]:
+    """The share of article pages the layout alarm counts, and how many pages it judged.
+
+    A site with its own page objects: articles whose title, date or text only a fallback read.
+    A configured source, whose only layer is the generic one (generic_only): article pages
+    where even it found no title, text or date, or no article at all."""
+    parsed = stats.get("coopwatch/articles_parsed", 0)
+    if stats.get("coopwatch/health/generic_only"):
+        not_articles = stats.get("coopwatch/errors/not_an_article", 0)
+        bad = stats.get("coopwatch/health/incomplete_articles", 0) + not_articles
+        pages = parsed + not_articles
+    else:
+        bad, pages = stats.get("coopwatch/health/fallback_articles", 0), parsed
+    return (bad / pages if pages else 0.0), pages
+
+
 def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: float) -> dict:
     """Status, reason, counts and health of a run, read from its Scrapy stats."""
     get = stats.get
@@ -61,16 +77,18 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
     parsed = get("coopwatch/articles_parsed", 0)
     listing_pages = get("coopwatch/listing_pages", 0)
     not_modified = get("httpcache/revalidate", 0)
-    fallback = get("coopwatch/health/fallback_articles", 0)
-    share = fallback / parsed if parsed else 0.0
+    share, judged = layout_share(stats)
+    generic_only = bool(get("coopwatch/health/generic_only"))
     blocked = get("coopwatch/http/blocked", 0)
     empty = get("coopwatch/health/empty_listing", 0)
     listings_failed = get("coopwatch/errors_on/listing", 0) + get("coopwatch/errors_on/feed", 0)
     health = {"empty_listing": bool(empty), "fallback_share": round(share, 3),
-              "fallback_alarm": parsed > 0 and share > fallback_share, "blocked": bool(blocked),
+              "fallback_alarm": judged > 0 and share > fallback_share, "blocked": bool(blocked),
               "missing_date": get("coopwatch/health/missing_date", 0),
               "listing_not_modified": get("coopwatch/listing_not_modified", 0),
               "discovery": discovery(stats)}
+    if generic_only:
+        health |= {"generic_only": True, "article_pages": judged}
     if unrecognised := get("coopwatch/health/listing_unrecognised", 0):
         health["listing_unrecognised"] = unrecognised
     listed = listing_pages or get("coopwatch/listing_not_modified", 0)
@@ -95,7 +113,9 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
         if unrecognised:
             parts.append(discovery_note(unrecognised, health["discovery"]))
         if health["fallback_alarm"]:
-            parts.append(f"title/date from a fallback on {share:.0%} of articles")
+            parts.append(f"no title, text or date found on {share:.0%} of article pages"
+                         if generic_only else
+                         f"title/date from a fallback on {share:.0%} of articles")
         if health["missing_date"]:
             parts.append(f"{health['missing_date']} article(s) without a date")
         reason = "; ".join(parts)
@@ -120,6 +140,9 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
         "duplicates": get("coopwatch/outcome/duplicate", 0),
         "matched": get("coopwatch/matched", 0), "errors": sum(errors.values()),
         "new_item_ids": get("coopwatch/new_item_ids", []), "health": health,
+        "error_kinds": errors,
+        # a configured source's start URLs: what each was read as (None: none of the kinds)
+        **({"start_kinds": kinds} if (kinds := get("coopwatch/start_kinds")) else {}),
     }
 
 

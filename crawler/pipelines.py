@@ -108,7 +108,8 @@ class StoreItem:
             found.append({"url": item.url, "title": item.title,
                           "level": item.relevance.level.value,
                           "published": item.published_at.date().isoformat()
-                          if item.published_at else None, "place": item.place})
+                          if item.published_at else None, "place": item.place,
+                          "provenance": dict(item.provenance)})
             self.stats.set_value("coopwatch/dry_run_items", found)
             return item
         self.buffer.append(item)

@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import threading
+from collections.abc import Mapping
 from datetime import date
 from typing import IO, TYPE_CHECKING, Any
 
@@ -27,6 +28,7 @@ from core.config import ConfigError
 from core.sources import enabled_sources
 
 if TYPE_CHECKING:
+    from scrapy import Spider
     from scrapy.crawler import Crawler
 
 EXIT_CODES = {"ok": 0, "failed": 1, "blocked": 1, "killed": 1, "errors": 2, "busy": 3,
@@ -64,7 +66,10 @@ def describe(err: BaseException) -> str:
     return str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
 
 
-def crawl(args: argparse.Namespace) -> dict[str, Any]:
+def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
+          overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Run the crawl `args` describe; `spidercls` instead of the spider the loader finds for
+    args.source (a bound ConfiguredSpider), and `overrides` over the settings (crawler.check)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings
@@ -76,11 +81,12 @@ def crawl(args: argparse.Namespace) -> dict[str, Any]:
     if args.dry_run:
         settings.set("HTTPCACHE_ENABLED", False)  # a dry run leaves nothing behind
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
+    settings.setdict(dict(overrides or {}))
     process = CrawlerProcess(settings)
     kwargs = {k: v for k, v in {"base_url": args.base_url,
                                 "since": args.since.isoformat() if args.since else None,
                                 "max_pages": args.max_pages}.items() if v is not None}
-    crawler = process.create_crawler(args.source)
+    crawler = process.create_crawler(spidercls or args.source)
     failures: list[BaseException] = []
     # The spider could not even be made (bad base URL or since, database not migrated): keep
     # the reason — without it only "Crawler.stats is not set yet" would be left to report.

@@ -11,7 +11,9 @@ Kinds, each judged from the run summary and the source row (storage.runs keeps i
                  announced feed, the sitemap or the listing's article links; says which found
                  the items (health.discovery), or that none did
   fallback       more than COOPWATCH_FALLBACK_ALARM_SHARE of the articles took their title or
-                 date only from the generic fallback
+                 date only from the generic fallback; for a configured source, whose only
+                 layer is the generic one (health.generic_only), of its article pages gave no
+                 title, text or date even to it, or were no article
   stale          nothing new for COOPWATCH_STALE_FACTOR times the source's usual gap between
                  items (the median gap between its latest publication dates)
 A check the run could not observe (a failed run says nothing about listings) leaves its alarm
@@ -121,9 +123,15 @@ def _verdicts(session: Session, src: Source, summary: dict[str, Any], th: Thresh
     else:
         out["discovery"] = None
 
-    share, parsed = float(health.get("fallback_share") or 0.0), int(summary.get("parsed") or 0)
-    if done and parsed:
-        out["fallback"] = (f"{share:.0%} of {parsed} articles took their title or date only "
+    share = float(health.get("fallback_share") or 0.0)
+    judged = int(health.get("article_pages") or summary.get("parsed") or 0)
+    if done and judged and health.get("generic_only"):
+        out["fallback"] = (f"on {share:.0%} of {judged} article pages even the generic layer "
+                           f"found no title, text or date (alarm above {th.fallback_share:.0%})"
+                           ": the pages may not be articles (check article_url_pattern) or the "
+                           "site may have changed" if share > th.fallback_share else False)
+    elif done and judged:
+        out["fallback"] = (f"{share:.0%} of {judged} articles took their title or date only "
                            f"from the fallback (alarm above {th.fallback_share:.0%}): the "
                            "article layout may have changed" if share > th.fallback_share
                            else False)

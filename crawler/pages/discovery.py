@@ -5,7 +5,8 @@ offer besides the markup that changed. Pure functions of (url, bytes), like ever
   (or atom+xml), the HTML autodiscovery convention;
 - read_feed: an RSS or Atom feed as a Listing, read by feedparser (any RSS version, Atom);
 - read_sitemap: a sitemap or sitemap index (Scrapy's own parser), lastmod kept;
-- pattern_listing: the links on the page whose path is one of the source's article paths.
+- pattern_listing: the links on the page that are the source's articles (Source.is_article_url:
+  its article_url_pattern, else its article paths).
 """
 
 from __future__ import annotations
@@ -124,8 +125,8 @@ def _link_title(link: HtmlElement) -> str:
 
 
 def pattern_listing(doc: Document, source: Source) -> Listing:
-    """The page's links to the source's article paths (outside navigation and page furniture),
-    in page order, each once; the next page as the generic listing finds it."""
+    """The page's same-host links to the source's articles (outside navigation and page
+    furniture), in page order, each once; the next page as the generic listing finds it."""
     found: dict[str, ListingEntry] = {}
     host = urlsplit(doc.url).hostname
     for link in doc.root.iter("a"):
@@ -134,7 +135,7 @@ def pattern_listing(doc: Document, source: Source) -> Listing:
             continue
         url = doc.absolute(href).split("#", 1)[0]
         parts = urlsplit(url)
-        if url in found or parts.hostname != host or not source.is_article_path(parts.path):
+        if url in found or parts.hostname != host or not source.is_article_url(url):
             continue
         title = _link_title(link)
         found[url] = entry(Field(url, "url"), Field(title or url, "heuristic"))

@@ -11,7 +11,7 @@ import importlib
 from types import ModuleType
 
 from core.article import Article
-from core.sources import SOURCES
+from core.sources import SOURCES, Source
 from crawler.pages.base import (
     ArticlePage,
     BrokenFeed,
@@ -22,9 +22,11 @@ from crawler.pages.base import (
 )
 
 
-def site_module(source: str) -> ModuleType:
-    """The page objects' module the registry names for `source` (core.sources); a clear
-    error for a source without page objects."""
+def site_module(source: str | Source) -> ModuleType:
+    """The page objects' module the registry names for `source` (core.sources), or that a
+    Source (a configured one, say) names; a clear error for a source without page objects."""
+    if isinstance(source, Source):
+        return importlib.import_module(source.pages)
     if source not in SOURCES:
         raise ValueError(f"no page objects for source {source!r}")
     try:
@@ -37,18 +39,19 @@ def _generic() -> ModuleType:
     return importlib.import_module("crawler.pages.generic")
 
 
-def parse_article_with_page(source: str, url: str, html: str) -> tuple[Article, str]:
+def parse_article_with_page(source: str | Source, url: str, html: str) -> tuple[Article, str]:
     """The Article and the name of the page object (or layout) that produced it."""
     doc = Document.parse(url, html)
     page: ArticlePage
     try:
         page = site_module(source).ARTICLE_PAGE(doc)
     except UseGeneric:
-        page = _generic().GenericArticlePage(doc, source)
+        name = source.name if isinstance(source, Source) else source
+        page = _generic().GenericArticlePage(doc, name)
     return page.to_article(), page.name
 
 
-def parse_article(source: str, url: str, html: str) -> Article:
+def parse_article(source: str | Source, url: str, html: str) -> Article:
     """Raises NotAnArticle for pages that are not news items; a missing date is not an error
     (published_at is None: the caller decides)."""
     return parse_article_with_page(source, url, html)[0]

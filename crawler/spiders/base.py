@@ -61,7 +61,9 @@ def error_kind(failure: Failure) -> str:
     if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
         return "too_large"
     if failure.check(IgnoreRequest):
-        return "ignored"  # robots.txt forbids it, or an off-site redirect was dropped
+        # Scrapy's RobotsTxtMiddleware says "Forbidden by robots.txt"; else an off-site
+        # redirect was dropped.
+        return "robots_forbidden" if "robots.txt" in str(failure.value) else "ignored"
     return type(failure.value).__name__
 
 
@@ -101,6 +103,9 @@ class CoopSpider(FallbackDiscovery, Spider):
             where = "since" if spider._since_arg else "COOPWATCH_SINCE (config)"
             raise ValueError(f"{where}: {since!r} is not a date; use YYYY-MM-DD") from None
         spider.max_pages = int(spider._max_pages_arg or settings.getint("COOPWATCH_MAX_PAGES"))
+        if settings.getbool("COOPWATCH_PREVIEW"):
+            spider.init_fallback()  # `coopwatch sources check`: no archive, nothing is known
+            return spider
         with session_scope(settings.get("COOPWATCH_DATABASE_URL")) as session:
             spider.known = known_urls(session, cls.source.name)
             spider.last_completed = session.scalar(  # ix_crawl_run__source_started_at
@@ -223,7 +228,7 @@ class CoopSpider(FallbackDiscovery, Spider):
         stats = self.crawler.stats
         assert stats is not None
         try:
-            article = parse_article(self.source.name, response.url, response.text)
+            article = parse_article(self.source, response.url, response.text)
         except NotAnArticle as err:
             stats.inc_value("coopwatch/errors/not_an_article")
             logger.warning("Not an article: %(url)s (%(err)s)", {"url": response.url, "err": err})
@@ -234,15 +239,21 @@ class CoopSpider(FallbackDiscovery, Spider):
             return
         self.fill_from_listing(article, entry)
         stats.inc_value("coopwatch/articles_parsed")
+        self.count_health(article)
+        if article.published_at is None:
+            stats.inc_value("coopwatch/health/missing_date")
+            logger.warning("No date found on %(url)s", {"url": response.url})
+        yield article
+
+    def count_health(self, article: Article) -> None:
+        """The article's share of the run's layout alarm: fields only a fallback found."""
+        stats = self.crawler.stats
+        assert stats is not None
         for name in article.fallback_fields():
             stats.inc_value(f"coopwatch/field_fallback/{name}")
         # the fields a reader and the relevance rules rely on (body: issue 14's per-field fallback)
         if {"title", "published_at", "body"} & set(article.fallback_fields()):
             stats.inc_value("coopwatch/health/fallback_articles")
-        if article.published_at is None:
-            stats.inc_value("coopwatch/health/missing_date")
-            logger.warning("No date found on %(url)s", {"url": response.url})
-        yield article
 
     @staticmethod
     def fill_from_listing(article: Article, entry: ListingEntry) -> None:

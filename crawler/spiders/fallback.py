@@ -37,6 +37,7 @@ from crawler.pages.base import BrokenFeed, Document, Listing, ListingEntry, NotA
 from crawler.pages.discovery import (
     BrokenSitemap,
     SitemapEntry,
+    SitemapPage,
     feed_links,
     pattern_listing,
     read_feed,
@@ -83,10 +84,12 @@ class FallbackDiscovery:
         assert self.crawler.stats is not None
         self.crawler.stats.inc_value(key, count)
 
+    def on_site(self, url: str) -> bool:
+        """A URL the crawl may follow (another host's would be dropped as off-site)."""
+        return urlsplit(url).hostname == urlsplit(self.base_url).hostname
+
     def same_site_article(self, url: str) -> bool:
-        parts = urlsplit(url)
-        return parts.hostname == urlsplit(self.base_url).hostname and \
-            self.source.is_article_path(parts.path)
+        return self.on_site(url) and self.source.is_article_path(urlsplit(url).path)
 
     # -- the chain ---------------------------------------------------------------------------
     def listing_unrecognised(self, response: Response, listing: str,
@@ -149,10 +152,9 @@ class FallbackDiscovery:
         return self.sitemap_requests([f"{self.base_url}/sitemap.xml"])
 
     def sitemap_requests(self, urls: Iterable[str]) -> Iterable[Request]:
-        host = urlsplit(self.base_url).hostname
         for url in urls:
             # Another host's sitemap would be dropped as off-site before any callback.
-            if url in self.sitemaps_seen or urlsplit(url).hostname != host:
+            if url in self.sitemaps_seen or not self.on_site(url):
                 continue
             self.sitemaps_seen.add(url)
             self.sitemaps_pending += 1
@@ -180,6 +182,10 @@ class FallbackDiscovery:
             logger.warning("Unreadable sitemap: %(err)s", {"err": err})
             yield from self.after_sitemap()
             return
+        yield from self.follow_sitemap(response.url, sitemap)
+
+    def follow_sitemap(self, url: str, sitemap: SitemapPage) -> Iterable[Request]:
+        """An index's changed sitemaps, or a sitemap's new article pages, newest first."""
         cutoff = self.cutoff()
         fresh = [e for e in sitemap.entries if self.changed_since(e, cutoff)]
         if sitemap.is_index:
@@ -192,11 +198,11 @@ class FallbackDiscovery:
                         key=lambda e: e.lastmod.timestamp() if e.lastmod else 0, reverse=True)
         if len(wanted) > self.sitemap_budget:
             logger.warning("Sitemap %(url)s: %(n)s new pages, reading the newest %(budget)s",
-                           {"url": response.url, "n": len(wanted), "budget": self.sitemap_budget})
+                           {"url": url, "n": len(wanted), "budget": self.sitemap_budget})
             wanted = wanted[:self.sitemap_budget]
         self.sitemap_budget -= len(wanted)
         logger.info("Sitemap %(url)s: %(articles)s article pages, %(new)s new",
-                    {"url": response.url, "articles": len(articles), "new": len(wanted)})
+                    {"url": url, "articles": len(articles), "new": len(wanted)})
         if wanted:
             entries = [ListingEntry(e.url, "") for e in wanted]
             yield from self.follow_entries(Listing(entries), "sitemap", 0, "sitemap")
