@@ -110,6 +110,8 @@ def run_check(url: str, pattern: str | None, log_level: str) -> dict[str, Any]:
         "COOPWATCH_PREVIEW": True,
         # Items are counted when they leave the pipelines; a few more may be in flight.
         "CLOSESPIDER_ITEMCOUNT": CHECK_ARTICLES,
+        # First in, first out: the first articles the start URL lists are the ones read.
+        "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     })
     return report(url, summary)
 

@@ -64,10 +64,22 @@ PAGE_OBJECTS = (GenericArticlePage, GenericListingPage)
 
 def read_listing(doc: Document, source: Source) -> Listing:
     """A listing page's articles: the links matching the source's article_url_pattern when it
-    has one, else the generic listing reading (linked headings); the page's own next link."""
-    if source.article_url_pattern is not None:
-        return pattern_listing(doc, source)
-    return GenericListingPage(doc).to_listing()
+    has one, else the generic listing reading (linked headings); the page's own next link.
+    A pattern's link takes the date and teaser the generic reading found under its heading:
+    the listing's date is the only one some article pages have."""
+    generic = GenericListingPage(doc).to_listing()
+    if source.article_url_pattern is None:
+        return generic
+    listing = pattern_listing(doc, source)
+    headed = {e.url: e for e in generic.entries}
+    for entry in listing.entries:
+        if (found := headed.get(entry.url)) is None:
+            continue
+        for name in ("published", "teaser"):
+            if getattr(found, name) is not None:
+                setattr(entry, name, getattr(found, name))
+                entry.provenance[name] = found.provenance[name]
+    return listing
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,8 @@ RELATED_HEADINGS = frozenset({"related news", "related articles", "more news", "
 _COUNTER = re.compile(r"^\d+\s*/\s*\d+$")
 UTF8_PARSER = lxml.html.HTMLParser(encoding="utf-8")
 MAX_DATE_CHARS = 40  # "Tuesday, 5 December 2019" fits; a sentence with a date does not
+# A date behind its label, as many CMS listings print it: "Publishing date: 29 June 2019".
+_DATE_LABEL = re.compile(r"^[^\W\d][^:\d]{0,30}:\s*")
 
 
 class EmptyDocument(ValueError):
@@ -185,7 +187,8 @@ def body_text(container: HtmlElement, *, after: HtmlElement | None = None) -> st
 
 
 def date_after(anchor: HtmlElement, *, limit: int = 12) -> tuple[str, HtmlElement] | None:
-    """The first element after anchor whose whole text is a date ("5 December 2019"),
+    """The first element after anchor whose whole text is a date ("5 December 2019"), or a
+    label and a date ("Publishing date: 5 December 2019": the date's text is returned),
     looking at no more than `limit` leaf elements and never past "Related news"."""
     leaves = 0
     for element in following(anchor):
@@ -196,6 +199,7 @@ def date_after(anchor: HtmlElement, *, limit: int = 12) -> tuple[str, HtmlElemen
             continue
         if is_related_heading(element):
             return None
+        text = _DATE_LABEL.sub("", text, count=1)
         if len(text) <= MAX_DATE_CHARS and parse_date(text) is not None:
             return text, element
         if len(element) == 0:

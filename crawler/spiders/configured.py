@@ -96,6 +96,8 @@ class ConfiguredSpider(CoopSpider):
             if self.key(url) in self.known:  # only articles are archived: this one is known
                 logger.info("Start URL %(url)s is an archived article: not fetched again",
                             {"url": url})
+                # Read as far as the run's status goes: nothing there is news.
+                self.crawler.stats.inc_value("coopwatch/listing_not_modified")
                 continue
             yield Request(url, callback=self.parse_start, errback=self.on_error,
                           cb_kwargs={"start": url}, meta={"coopwatch_kind": "listing"})

@@ -70,6 +70,21 @@ def test_layout_signals(session: Session) -> None:
     assert crawl(session, "ok", health={"fallback_share": 0.1}) == [("fallback", "resolved")]
 
 
+def test_a_generic_only_source_alarms_on_pages_the_generic_layer_could_not_read(
+        session: Session) -> None:
+    # A configured source: the generic layer reading every field is its normal (no alarm) …
+    read = {"generic_only": True, "article_pages": 10, "fallback_share": 0.0}
+    assert crawl(session, "ok", health=read) == []
+    # … pages where it found no title, text or date, or no article, are not — even when none
+    # of them parsed (parsed 0: a built-in's run could not tell).
+    unread = {"generic_only": True, "article_pages": 5, "fallback_share": 1.0}
+    assert crawl(session, "errors", parsed=0, health=unread) == [("fallback", "raised")]
+    alarm = session.scalars(select(HealthAlarm)).one()
+    assert alarm.detail.startswith("on 100% of 5 article pages even the generic layer found "
+                                   "no title, text or date")
+    assert crawl(session, "ok", health=read) == [("fallback", "resolved")]
+
+
 def test_evaluating_a_run_twice_changes_nothing(session: Session) -> None:
     crawl(session, "blocked")
     run_id = session.get_one(Source, "osce").health_detail["evaluated_run_id"]
