@@ -24,7 +24,8 @@ def _child(url: str, pattern: str | None) -> dict[str, Any]:
     if pattern is not None:
         cmd += ["--pattern", pattern]
     try:
-        done = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, errors="replace",
+        # The crawl's log stays out of the way: what went wrong is in its result, one line.
+        done = subprocess.run(cmd, capture_output=True, text=True, errors="replace",
                               timeout=CHECK_TIMEOUT_S, check=False)
     except subprocess.TimeoutExpired:
         fail(f"the check of {url} took more than {CHECK_TIMEOUT_S} s: stopped")
@@ -35,7 +36,8 @@ def _child(url: str, pattern: str | None) -> dict[str, Any]:
             continue
         if isinstance(result, dict) and "kind" in result:
             return result
-    fail(f"the check of {url} ended (exit {done.returncode}) without a result: see the log above")
+    last = (done.stderr.strip().splitlines() or ["no log"])[-1]
+    fail(f"the check of {url} ended (exit {done.returncode}) without a result: {last}")
 
 
 def _layer(provenance: dict[str, str], name: str) -> str:

@@ -63,8 +63,8 @@ def _problem(url: str, summary: dict[str, Any]) -> str | None:
     if http:
         return f"{url} answered HTTP {', '.join(http)}"
     if url in kinds:  # read, but none of the kinds
-        return (f"{url} is neither a feed, a sitemap, a listing of articles nor an article"
-                " (see the log above)")
+        return (summary.get("start_problems") or {}).get(url) or \
+            f"{url} is neither a feed, a sitemap, a listing nor an article"
     what = ", ".join(sorted(errors)) or summary.get("reason") or "no answer"
     return f"cannot fetch {url}: {what}"
 

@@ -141,8 +141,9 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
         "matched": get("coopwatch/matched", 0), "errors": sum(errors.values()),
         "new_item_ids": get("coopwatch/new_item_ids", []), "health": health,
         "error_kinds": errors,
-        # a configured source's start URLs: what each was read as (None: none of the kinds)
-        **({"start_kinds": kinds} if (kinds := get("coopwatch/start_kinds")) else {}),
+        # a configured source's start URLs: what each was read as (None: none of the kinds,
+        # start_problems says why)
+        **{k: v for k in ("start_kinds", "start_problems") if (v := get(f"coopwatch/{k}"))},
     }
 
 

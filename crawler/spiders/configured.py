@@ -38,6 +38,7 @@ from crawler.spiders.base import CoopSpider
 logger = logging.getLogger(__name__)
 
 KINDS_STAT = "coopwatch/start_kinds"  # {start URL: feed | sitemap | listing | article | None}
+PROBLEMS_STAT = "coopwatch/start_problems"  # {start URL: why it is none of the kinds}
 GENERIC_ONLY_STAT = "coopwatch/health/generic_only"
 INCOMPLETE_STAT = "coopwatch/health/incomplete_articles"
 
@@ -116,6 +117,8 @@ class ConfiguredSpider(CoopSpider):
                               self.settings.getint("DOWNLOAD_MAXSIZE"))
         except UnknownPage as err:
             stats.set_value(KINDS_STAT, kinds | {start: None})
+            stats.set_value(PROBLEMS_STAT, (stats.get_value(PROBLEMS_STAT) or {}) |
+                            {start: str(err)})
             stats.inc_value("coopwatch/errors/unknown_start_page")
             logger.error("Start URL not read: %(err)s", {"err": err})
             return
