@@ -6,13 +6,7 @@ only layer is the generic one."""
 
 from __future__ import annotations
 
-import base64
-import json
-import os
-import pickle
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +14,6 @@ from urllib.parse import urlsplit
 import pytest
 from sqlalchemy import select
 
-from core.sources import Source
 from crawler.extensions import summarise
 from replica.inventory import expected_items
 from replica.server import ReplicaHandle
@@ -28,7 +21,6 @@ from storage.db import session_scope
 from storage.models import CrawlRun, Item
 from storage.models import Source as SourceRow
 
-ROOT = Path(__file__).resolve().parents[2]
 NAME = "thirdparty"
 # The start URLs name the real sites; the crawl's base_url points them at the replica.
 OSCE_ARTICLE = r"^https?://[^/]+/[a-z][a-z0-9-]*/\d+$"
@@ -37,39 +29,22 @@ CASES = {
     "sitemap": ("https://www.osce.org/sitemap.xml", None, "osce", None),
     "listing": ("https://www.osce.org/press-releases?page=0", OSCE_ARTICLE, "osce", None),
 }
-# The child unpickles the Source this test built and crawls it with crawler.run's own crawl().
-CHILD = """
-import base64, json, pickle, sys
-from argparse import Namespace
-from crawler.run import crawl
-from crawler.spiders.configured import ConfiguredSpider
-source = pickle.loads(base64.b64decode(sys.argv[1]))
-args = Namespace(source=source.name, dry_run=False, trigger="cli", log_level="WARNING",
-                 base_url=sys.argv[2], since=None, max_pages=None, exit_with_parent=False)
-print(json.dumps(crawl(args, ConfiguredSpider.bind(source)), default=str))
-"""
-
-
-def configured(start_url: str, pattern: str | None = None) -> Source:
-    return Source(NAME, "A third party", "https://www.example.org", "other", "UTC",
-                  re.compile(""), spider="crawler.spiders.configured:ConfiguredSpider",
-                  pages="crawler.pages.configured", start_urls=(start_url,),
-                  article_url_pattern=re.compile(pattern) if pattern else None,
-                  alerts=False, builtin=False)
 
 
 @pytest.fixture
-def crawl_source(replica: ReplicaHandle, crawl_env: dict[str, str], archive_url: str):
+def crawl_source(crawl, crawl_env: dict[str, str], archive_url: str, tmp_path: Path):
+    """crawl_source(start_url, pattern) -> the run summary of a [sources.NAME] table with that
+    start URL, crawled by the crawl child (`python -m crawler.run NAME`) against the replica."""
     with session_scope(archive_url) as session:  # the row the registry's wiring adds
         session.add(SourceRow(name=NAME, title="A third party", home_url="https://example.org"))
 
-    def run(source: Source) -> dict[str, Any]:
-        blob = base64.b64encode(pickle.dumps(source)).decode()
-        done = subprocess.run([sys.executable, "-c", CHILD, blob, replica.base_url], cwd=ROOT,
-                              env={**os.environ, **crawl_env}, capture_output=True, text=True,
-                              timeout=300, check=False)
-        assert done.returncode == 0, done.stderr[-3000:]
-        return json.loads(done.stdout.strip().splitlines()[-1])
+    def run(start_url: str, pattern: str | None = None) -> dict[str, Any]:
+        config = tmp_path / "coopwatch.toml"
+        config.write_text(
+            f'[sources.{NAME}]\ntitle = "A third party"\nspeaks_for = "other"\n'
+            f'start_urls = ["{start_url}"]\n'
+            + (f"article_url_pattern = '{pattern}'\n" if pattern else ""), encoding="utf-8")
+        return crawl(NAME, env={"COOPWATCH_CONFIG": str(config)})
 
     return run
 
@@ -108,7 +83,7 @@ def assert_exact(items: dict[str, Item], want: list[dict[str, Any]], replica: Re
 def test_a_configured_source_stores_every_item_of_its_start_url(
         kind: str, crawl_source, replica: ReplicaHandle, archive_url: str) -> None:
     start, pattern, site, count = CASES[kind]
-    summary = crawl_source(configured(start, pattern))
+    summary = crawl_source(start, pattern)
     assert summary["start_kinds"] == {on_replica(replica, start): kind}
     want = expected_items(site)[:count]
     # A sitemap knows no publication date: a page that shows none stays undated, and says so.
@@ -125,7 +100,7 @@ def test_a_configured_source_stores_every_item_of_its_start_url(
         assert run.health["generic_only"] and not run.health["fallback_alarm"]
 
     before = replica.stats()
-    again = crawl_source(configured(start, pattern))
+    again = crawl_source(start, pattern)
     after = replica.stats()
     assert again["status"] == "ok" and again["new"] == again["parsed"] == 0, again
     assert article_requests(before, after) == []
@@ -135,13 +110,13 @@ def test_a_configured_source_stores_every_item_of_its_start_url(
 def test_a_start_url_that_is_an_article_is_stored_once_and_not_fetched_again(
         crawl_source, replica: ReplicaHandle, archive_url: str) -> None:
     item = expected_items("osce")[3]
-    summary = crawl_source(configured(f"https://www.osce.org{item['url']}"))
+    summary = crawl_source(f"https://www.osce.org{item['url']}")
     assert summary["status"] == "ok" and summary["new"] == 1, summary
     assert summary["start_kinds"] == {on_replica(replica, item["url"]): "article"}
     assert_exact(stored(archive_url), [item], replica)
 
     before = replica.stats()
-    again = crawl_source(configured(f"https://www.osce.org{item['url']}"))
+    again = crawl_source(f"https://www.osce.org{item['url']}")
     after = replica.stats()
     assert again["status"] == "ok" and again["new"] == 0, again
     assert after["requests"].get(item["url"], 0) == before["requests"].get(item["url"], 0)
@@ -149,10 +124,9 @@ def test_a_start_url_that_is_an_article_is_stored_once_and_not_fetched_again(
 
 def test_a_listing_walks_its_own_next_links_and_stops_at_known_items(
         crawl_source, replica: ReplicaHandle, archive_url: str) -> None:
-    source = configured("https://www.osce.org/press-releases?page=0", OSCE_ARTICLE)
-    crawl_source(source)
+    crawl_source("https://www.osce.org/press-releases?page=0", OSCE_ARTICLE)
     before = replica.stats()
-    crawl_source(source)
+    crawl_source("https://www.osce.org/press-releases?page=0", OSCE_ARTICLE)
     after = replica.stats()
     listings = {p: n - before["requests"].get(p, 0) for p, n in after["requests"].items()
                 if p.startswith("/press-releases") and n > before["requests"].get(p, 0)}
