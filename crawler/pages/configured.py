@@ -25,7 +25,6 @@ from crawler.pages.discovery import (
 from crawler.pages.generic import GenericArticlePage, GenericListingPage
 
 Kind = Literal["feed", "sitemap", "listing", "article"]
-KINDS: tuple[Kind, ...] = ("feed", "sitemap", "listing", "article")
 # The root elements an XML start URL may have, sniffed in its first bytes (a server may call any
 # of them text/xml, application/xml, text/plain or nothing at all).
 _XML_START = re.compile(rb"^\s*(?:<\?xml|<rss|<feed|<rdf:RDF|<urlset|<sitemapindex)", re.I)

@@ -6,7 +6,10 @@ only layer is the generic one."""
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -146,3 +149,23 @@ def test_health_judges_a_generic_only_source_by_what_the_generic_layer_found() -
     nothing = summarise({"coopwatch/health/generic_only": 1, "coopwatch/listing_pages": 1,
                          "coopwatch/errors/not_an_article": 5}, "finished", 0.5)
     assert nothing["health"]["fallback_alarm"], "no page was an article: an alarm"
+
+
+def test_scrapy_crawl_runs_a_configured_source_from_the_repo_root(
+        replica: ReplicaHandle, crawl_env: dict[str, str], archive_url: str,
+        tmp_path: Path) -> None:
+    with session_scope(archive_url) as session:
+        session.add(SourceRow(name=NAME, title="A third party", home_url="https://example.org"))
+    config = tmp_path / "coopwatch.toml"
+    config.write_text(f'[sources.{NAME}]\ntitle = "A third party"\nspeaks_for = "other"\n'
+                      'start_urls = ["https://www.interpol.int/en/News-and-Events/News/rss"]\n',
+                      encoding="utf-8")
+    root = Path(__file__).resolve().parents[2]
+    proc = subprocess.run([str(Path(sys.executable).parent / "scrapy"), "crawl", NAME, "-a",
+                           f"base_url={replica.base_url}"], cwd=root, capture_output=True,
+                          text=True, timeout=300,
+                          env={**os.environ, **crawl_env, "COOPWATCH_CONFIG": str(config)})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    with session_scope(archive_url) as session:
+        run = session.scalars(select(CrawlRun).where(CrawlRun.source == NAME)).one()
+        assert (run.status, run.new) == ("ok", 20)
