@@ -1,6 +1,6 @@
 """`coopwatch sources check URL [--pattern RE] [--json]`: try a start URL before adding a source.
 
-The preview is the configured source's own crawl, run by crawler.check in a child process (as
+The preview is the configured source's own crawl, run by coopwatch.check in a child process (as
 every crawl runs), writing nothing: no database row, no HTTP cache file."""
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
+from coopwatch.check import BadCheck, check_source
 from coopwatch.common import JsonOpt, emit_json, fail
 from core.controls import visible
-from crawler.check import BadCheck, check_source
 
 CHECK_TIMEOUT_S = 300  # robots.txt, the start URL, its next requests and five articles
 
 
 def _child(url: str, pattern: str | None) -> dict[str, Any]:
-    cmd = [sys.executable, "-m", "crawler.check", url]
+    cmd = [sys.executable, "-m", "coopwatch.check", url]
     if pattern is not None:
         cmd += ["--pattern", pattern]
     try:

@@ -1,7 +1,7 @@
 """`coopwatch replica serve` and `coopwatch capture`: the local replica and fixture capture.
 
 The main CLI calls register(app); both commands are thin layers over replica and
-crawler.capture.
+coopwatch.capture.
 """
 
 from __future__ import annotations
@@ -11,9 +11,9 @@ from typing import Annotated
 
 import typer
 
+from coopwatch.capture import CaptureError, capture
 from core.config import ConfigError, load_config
 from core.sources import SOURCES
-from crawler.capture import CaptureError, capture
 from crawler.pages.fixtures import KINDS
 
 

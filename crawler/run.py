@@ -69,7 +69,7 @@ def describe(err: BaseException) -> str:
 def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
           overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """Run the crawl `args` describe; `spidercls` instead of the spider the loader finds for
-    args.source (a bound ConfiguredSpider), and `overrides` over the settings (crawler.check)."""
+    args.source (a bound ConfiguredSpider), and `overrides` over the settings (coopwatch.check)."""
     os.environ.setdefault("SCRAPY_SETTINGS_MODULE", "crawler.settings")
     from scrapy.crawler import CrawlerProcess
     from scrapy.utils.project import get_project_settings

@@ -78,7 +78,7 @@ COOPWATCH_DRY_RUN = False
 COOPWATCH_STORE_BATCH = 50
 COOPWATCH_STORE_BATCH_S = 2.0
 COOPWATCH_TRIGGER = "cli"
-# `coopwatch sources check` (crawler/check.py): a dry run that reads no archive either.
+# `coopwatch sources check` (coopwatch/check.py): a dry run that reads no archive either.
 COOPWATCH_PREVIEW = False
 # Retry-After longer than this is not waited for: the run ends, recorded as rate limited.
 COOPWATCH_RETRY_AFTER_MAX_S = 120

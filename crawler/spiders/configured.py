@@ -1,22 +1,10 @@
-"""The spider of a source defined by a `[sources.NAME]` table of the config file (issue 17): a
-site whose only layer is the generic one.
-
-Each start URL is read for what its response is (crawler.pages.configured.read_start: the
-Content-Type and the bytes, never the URL's name):
-- a feed (RSS/Atom): its entries, like INTERPOL's feed; a 304 with every entry archived ends it;
-- a sitemap or sitemap index: FallbackDiscovery's sitemap reading (indexes followed, `lastmod`
-  keeping it incremental, newest first within the --max-pages budget);
-- a listing: the links matching the source's article_url_pattern, else the generic listing
-  reading; pagination by the page's own next link, stopping at the first page of known items;
-- an article: stored like any other (a start URL already in the archive is not fetched again).
-Everything else is CoopSpider's: robots.txt, one request at a time per host, Retry-After and
-conditional GET (settings and middlewares apply to every spider), known items never fetched,
-run records (RunRecorder), --dry-run. Entries on hosts outside allowed_domains are dropped here
-rather than left to Scrapy's OffsiteMiddleware, which would count them as errors.
-
-The health signal differs: the generic layer reading every field is expected here, so the run's
-layout alarm counts article pages where even it found no title, text or date, or no article
-(stats coopwatch/health/generic_only and coopwatch/health/incomplete_articles).
+"""The spider of a `[sources.NAME]` table (issue 17): a site whose only layer is the generic
+one. Each start URL is read as what its response is (pages.configured.read_start): a feed, a
+sitemap (FallbackDiscovery's reading, `lastmod` kept), a listing (article_url_pattern, else the
+generic reading; its own next link) or an article. The rest is CoopSpider's (README, "Add a
+source"). Entries off allowed_domains are dropped here, not left to OffsiteMiddleware, which
+counts them as errors. The layout alarm counts article pages where even the generic layer found
+no title, text or date, or no article (coopwatch/health/generic_only, incomplete_articles).
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ import typer
 from typer.testing import CliRunner
 
 from coopwatch import cli_replica
-from crawler.capture import CaptureError, capture, case_name, origin_of
+from coopwatch.capture import CaptureError, capture, case_name, origin_of
 from crawler.pages.fixtures import (
     Case,
     compare,

@@ -2,7 +2,7 @@
 
     .venv/bin/python tests/pages/make_fixtures.py [--port 8090] [--force]
 
-Starts the replica, captures each case with crawler.capture (publishing the items that need a
+Starts the replica, captures each case with coopwatch.capture (publishing the items that need a
 fault first, after the plain listings are captured), and leaves reviewed cases alone unless
 --force is given. The port is fixed so that URLs in the fixtures stay the same between runs.
 """
@@ -13,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from crawler.capture import CaptureError, capture
+from coopwatch.capture import CaptureError, capture
 from replica.inventory import catalogue
 from replica.server import ReplicaHandle, serve_replica
 

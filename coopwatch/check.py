@@ -1,4 +1,4 @@
-"""`python -m crawler.check URL [--pattern RE]`: what a configured source with this start URL
+"""`python -m coopwatch.check URL [--pattern RE]`: what a configured source with this start URL
 would store, written nowhere. One JSON object on stdout; exit 0 when the URL was read as a feed,
 a sitemap, a listing or an article, 1 otherwise (its "error" says why, in one line).
 
@@ -117,7 +117,7 @@ def run_check(url: str, pattern: str | None, log_level: str) -> dict[str, Any]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m crawler.check", description=__doc__,
+    p = argparse.ArgumentParser(prog="python -m coopwatch.check", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("url")
     p.add_argument("--pattern", help="article_url_pattern: which links are articles (regex)")
