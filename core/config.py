@@ -88,6 +88,9 @@ OPTIONS: tuple[Option, ...] = (
     # The monitor (`coopwatch run`), its alerts and source-health alarms.
     Option("COOPWATCH_CHECK_SOURCES", "all",
            "Sources the monitor checks, space separated (all: every source of the registry)"),
+    Option("COOPWATCH_MAX_PARALLEL_CRAWLS", 2,
+           "Most crawls the monitor runs at once (never two of one host); a check that "
+           "finds none free waits its turn"),
     Option("COOPWATCH_BASE_URL", "",
            "Crawl every source from this base URL instead of its site (the replica, a mirror)"),
     Option("COOPWATCH_JITTER_S", 120, "Up to this many seconds of random delay per check"),

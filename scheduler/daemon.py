@@ -5,7 +5,14 @@ Jobs live in their own SQLite file in the data directory (FlexGet's habit), so t
 never fights the archive for locks, and a job's id is a hash of its configuration. On start
 the missing jobs are added and stale ones removed; existing jobs are left as they are, because
 re-adding them (replace_existing) would recompute next_run_time from now and lose the one
-catch-up run that coalesce + misfire_grace_time give after downtime.
+catch-up run that coalesce + misfire_grace_time give after downtime. So a source added to the
+configuration gets its job, a source whose interval changed gets a new job in place of the
+old one, a source removed (or no longer checked) loses its job, and an unchanged source keeps
+its planned next check. New jobs' first checks are spread (scheduler.spread).
+
+At most COOPWATCH_MAX_PARALLEL_CRAWLS checks crawl at once, one per host (scheduler.slots); a
+check that must wait holds its job's one instance (max_instances=1), so the runs that come due
+meanwhile are folded into it (APScheduler logs them as skipped), never queued behind it.
 
 SIGTERM / SIGINT: stop scheduling, give a running crawl COOPWATCH_SHUTDOWN_GRACE_S to finish,
 then kill it and record its run as abandoned; stop the feed server; exit 0. Every item and its
@@ -14,7 +21,8 @@ Settings: COOPWATCH_CHECK_SOURCES (all: every enabled source), COOPWATCH_CHECK_E
 source: interval_minutes, or its older name check_every_min, in a
 [sources.NAME] table) or the adaptive schedule's COOPWATCH_DAILY_REQUESTS,
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
-COOPWATCH_JITTER_S, COOPWATCH_ALERT_RETRY_S, COOPWATCH_SHUTDOWN_GRACE_S,
+COOPWATCH_JITTER_S, COOPWATCH_MAX_PARALLEL_CRAWLS, COOPWATCH_ALERT_RETRY_S,
+COOPWATCH_SHUTDOWN_GRACE_S,
 COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S).
 """
 
@@ -38,7 +46,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from core.config import Config
 from core.sources import checked_sources
 from feeds.websub import websub_for
-from scheduler import jobs, schedule, websub
+from scheduler import jobs, schedule, slots, spread, websub
 from storage.db import session_scope
 
 logger = logging.getLogger(__name__)
@@ -50,6 +58,7 @@ MISFIRE_GRACE_S = 6 * 3600
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": MISFIRE_GRACE_S}
 # After the grace period and the kill, how long to wait for job threads to notice.
 KILL_WAIT_S = 15
+SERVICE = "service"  # the executor of the alert-delivery and WebSub passes
 
 
 def wanted_jobs(cfg: Config) -> dict[str, dict[str, object]]:
@@ -77,31 +86,36 @@ def wanted_jobs(cfg: Config) -> dict[str, dict[str, object]]:
 
 
 def sync_jobs(scheduler: AsyncIOScheduler, cfg: Config) -> tuple[list[str], list[str]]:
-    """Add missing check jobs (due now) and remove stale ones; returns (added, removed)."""
+    """Add missing check jobs (first run spread: scheduler.spread) and remove stale ones;
+    returns (added, removed)."""
     wanted = wanted_jobs(cfg)
     stored = {job.id for job in scheduler.get_jobs(jobstore="default")}
     removed = sorted(stored - wanted.keys())
     for job_id in removed:
         scheduler.remove_job(job_id, jobstore="default")
     added = sorted(wanted.keys() - stored)
+    now = datetime.now(UTC)
     for job_id in added:
-        scheduler.add_job(id=job_id, jobstore="default", next_run_time=datetime.now(UTC),
-                          **wanted[job_id])  # type: ignore[arg-type]
+        spec = wanted[job_id]
+        first = spread.first_check_at(spec["args"][0], now,  # type: ignore[index]
+                                      spec["trigger"].interval)  # type: ignore[attr-defined]
+        scheduler.add_job(id=job_id, jobstore="default", next_run_time=first,
+                          **spec)  # type: ignore[arg-type]
     return added, removed
 
 
 def reschedule_after_check(scheduler: AsyncIOScheduler, event: JobExecutionEvent,
                            db_url: str) -> None:
-    """After a check: move the job to the check's planned time (adaptive schedule) and record
-    the job's next run and why for `coopwatch sources` and the sources page."""
+    """After a check: move the job to the check's planned time (on the source's own grid,
+    scheduler.spread) and record the job's next run and why for `coopwatch sources` and the
+    sources page."""
     if event.jobstore != "default" or not isinstance(event.retval, dict):
         return
     planned = event.retval.get("next_check")
     job = scheduler.get_job(event.job_id, jobstore="default")
     if not isinstance(planned, dict) or job is None:
         return
-    if planned.get("adaptive"):
-        job = scheduler.modify_job(event.job_id, "default", next_run_time=planned["at"])
+    job = scheduler.modify_job(event.job_id, "default", next_run_time=planned["at"])
     with session_scope(db_url) as session:
         schedule.record(session, job.args[0], job.next_run_time, str(planned["why"]))
 
@@ -114,7 +128,11 @@ def make_scheduler(cfg: Config) -> AsyncIOScheduler:
                    "memory": MemoryJobStore()},  # the delivery pass needs no persistence
         # Threads, not the loop's executor: jobs block on a child process, and on shutdown
         # APScheduler's asyncio executor would cancel their futures while they still run.
-        executors={"default": ThreadPoolExecutor(max_workers=8)},
+        # A thread per source for the checks, which may wait for a crawl slot
+        # (scheduler.slots); the alert and WebSub passes have threads of their own, so
+        # waiting checks never hold them up.
+        executors={"default": ThreadPoolExecutor(max_workers=max(1, len(checked_sources(cfg)))),
+                   SERVICE: ThreadPoolExecutor(max_workers=2)},
         job_defaults=JOB_DEFAULTS, timezone=UTC)
 
 
@@ -143,6 +161,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
 
     wanted_jobs(cfg)  # a bad interval fails here, before anything starts
     hub = websub_for(cfg)  # and a bad hub URL
+    jobs.SLOTS.open(slots.max_parallel(cfg))  # and a bad COOPWATCH_MAX_PARALLEL_CRAWLS
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -162,10 +181,12 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     added, removed = sync_jobs(scheduler, cfg)
     retry_s = max(1.0, min(cfg.get_float("COOPWATCH_ALERT_RETRY_S"), 60.0))
     scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
-                      id="deliver-alerts", jobstore="memory", next_run_time=datetime.now(UTC))
+                      id="deliver-alerts", jobstore="memory", executor=SERVICE,
+                      next_run_time=datetime.now(UTC))
     if hub:  # also after each check; this pass retries failed pings and sees other writers
         scheduler.add_job("scheduler.path:publish_feeds", IntervalTrigger(seconds=websub.PASS_S),
-                          id="websub-publish", jobstore="memory", next_run_time=datetime.now(UTC))
+                          id="websub-publish", jobstore="memory", executor=SERVICE,
+                          next_run_time=datetime.now(UTC))
     scheduler.add_listener(lambda event: reschedule_after_check(scheduler, event, db_url),
                            EVENT_JOB_EXECUTED)
     scheduler.resume()
@@ -186,6 +207,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
         logger.error("The feed server stopped; stopping the monitor")
     logger.info("Stopping: no new checks")
     scheduler.shutdown(wait=False)
+    jobs.SLOTS.close()  # checks waiting for a slot give up: no crawl starts now
     await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"))
     server.should_exit = True
     await serving

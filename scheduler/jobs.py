@@ -1,8 +1,9 @@
 """What the daemon's jobs do, as plain functions of picklable arguments (APScheduler stores a
 reference to the function and its arguments, never an object):
 
-    check_source(name)  the crawl path (scheduler.path: crawl in a child → judge health →
-                        deliver due alerts), then plan the next check (scheduler.schedule)
+    check_source(name)  wait for a crawl slot (scheduler.slots), the crawl path
+                        (scheduler.path: crawl in a child → judge health → deliver due
+                        alerts), then plan the next check (scheduler.schedule)
     deliver_alerts()    one delivery pass (retries come due between crawls)
     (the WebSub pass, scheduler.path.publish_feeds, runs every websub.PASS_S)
 
@@ -26,9 +27,11 @@ from typing import Any
 from sqlalchemy import select
 
 from core.config import Config, load_config
+from core.sources import SOURCES
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
 from scheduler.path import crawl_source, deliver_due
+from scheduler.slots import CrawlSlots, SlotsClosed, hosts_of
 from storage.db import session_scope, utcnow
 from storage.models import CrawlRun
 from storage.runs import is_primed, mark_run
@@ -37,6 +40,9 @@ logger = logging.getLogger(__name__)
 
 # Set by the daemon when it stops: a crawl that ends now was cut short, not a source failure.
 STOPPING = threading.Event()
+# The monitor's crawl slots; the daemon opens them with COOPWATCH_MAX_PARALLEL_CRAWLS on start
+# and closes them when it stops.
+SLOTS = CrawlSlots(1)
 _running: set[str] = set()
 _running_lock = threading.Lock()
 
@@ -48,15 +54,17 @@ def running() -> set[str]:
 
 
 @contextmanager
-def _crawling(name: str) -> Iterator[None]:
-    """While the child runs, the source is in running(): the daemon's shutdown waits for it."""
-    with _running_lock:
-        _running.add(name)
-    try:
-        yield
-    finally:
+def _crawling(name: str, hosts: frozenset[str]) -> Iterator[None]:
+    """Once the check has its crawl slot, and while the child runs, the source is in
+    running(): the daemon's shutdown waits for it (not for checks still waiting)."""
+    with SLOTS.claim(name, hosts):
         with _running_lock:
-            _running.discard(name)
+            _running.add(name)
+        try:
+            yield
+        finally:
+            with _running_lock:
+                _running.discard(name)
 
 
 def check_source(name: str) -> dict[str, Any]:
@@ -67,9 +75,14 @@ def check_source(name: str) -> dict[str, Any]:
     if not primed:
         logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
                     "alerts", {"source": name})
-    summary = crawl_source(cfg, name, trigger="schedule",
-                           base_url=cfg["COOPWATCH_BASE_URL"] or None,
-                           while_crawling=_crawling(name), stopping=STOPPING)
+    try:
+        summary = crawl_source(cfg, name, trigger="schedule",
+                               base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                               while_crawling=_crawling(name, hosts_of(SOURCES[name], cfg)),
+                               stopping=STOPPING)
+    except SlotsClosed as err:  # nothing started, nothing to record
+        logger.info("%(why)s", {"why": err})
+        return {"source": name, "status": "not started", "reason": str(err)}
     if STOPPING.is_set():
         return summary  # abandon_crawl recorded it
     log = {"source": name, "run_id": summary.get("run_id"), "status": summary.get("status"),
@@ -83,13 +96,11 @@ def check_source(name: str) -> dict[str, Any]:
 
 
 def next_check(source: str, cfg: Config) -> dict[str, Any]:
-    """The plan after a check, for the daemon to apply: {"at", "why", "adaptive"}."""
+    """The plan after a check, for the daemon to apply: {"at", "why"}."""
     now = utcnow()
     with session_scope(cfg.database_url) as session:
         plan = schedule.plan(session, cfg, source, now)
-    adaptive = schedule.fixed_every_s(cfg, source) is None
-    return {"at": schedule.with_jitter(plan.at, cfg) if adaptive else plan.at, "why": plan.why,
-            "adaptive": adaptive}
+    return {"at": schedule.with_jitter(plan.at, cfg), "why": plan.why}
 
 
 def deliver_alerts() -> DeliveryReport:

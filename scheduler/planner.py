@@ -23,7 +23,7 @@ interval later.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -139,24 +139,40 @@ def learn(appeared: Iterable[datetime], tz: ZoneInfo, now: datetime, budget: Bud
 
 
 def next_check(now: datetime, rates: Rates, budget: Budget,
-               not_before: Iterable[tuple[datetime, str]] = ()) -> Plan:
+               not_before: Iterable[tuple[datetime, str]] = (),
+               place: Callable[[datetime], datetime] | None = None) -> Plan:
     """The next check after one made at `now`: once one check's worth of rate has accrued,
-    and not before any (time, reason) in `not_before` (Retry-After, Cache-Control)."""
-    due, owed, cursor = now, 1.0, now
+    moved by `place` (scheduler.spread puts it on the source's own grid), and not before any
+    (time, reason) in `not_before` (Retry-After, Cache-Control)."""
+    due = reached(rates, now, 1.0)
+    plan = Plan(place(due) if place else due, _why(now, rates, budget))
+    for when, reason in not_before:
+        if when > plan.at:
+            plan = Plan(when, reason)
+    return plan
+
+
+def reached(rates: Rates, start: datetime, checks: float) -> datetime:
+    """When the rate accrued from `start` reaches `checks` (checks' worth, at least 0)."""
+    owed, cursor = checks, start
     while True:  # ends: every rate is at least 1 / max_interval
         hour_end = cursor.replace(minute=0, second=0, microsecond=0) + _HOUR
         rate = rates.at(cursor)
         span = (hour_end - cursor) / _HOUR
         if rate * span >= owed:
-            due = cursor + _HOUR * (owed / rate)
-            break
+            return cursor + _HOUR * (owed / rate)
         owed -= rate * span
         cursor = hour_end
-    plan = Plan(due, _why(now, rates, budget))
-    for when, reason in not_before:
-        if when > plan.at:
-            plan = Plan(when, reason)
-    return plan
+
+
+def accrued(rates: Rates, start: datetime, end: datetime) -> float:
+    """Checks' worth of rate from `start` to `end` (end >= start)."""
+    total, cursor = 0.0, start
+    while cursor < end:
+        step_end = min(end, cursor.replace(minute=0, second=0, microsecond=0) + _HOUR)
+        total += rates.at(cursor) * ((step_end - cursor) / _HOUR)
+        cursor = step_end
+    return total
 
 
 def _why(now: datetime, rates: Rates, budget: Budget) -> str:

@@ -23,12 +23,12 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from core.config import Config, ConfigError
 from core.sources import registry
-from scheduler import planner
+from scheduler import planner, spread
 from storage.models import CrawlRun, Item, Source
 
 COMPLETED = ("ok", "errors")
@@ -103,15 +103,29 @@ def site_hints(session: Session, source: str) -> list[tuple[datetime, str]]:
     return hints
 
 
+def last_start(session: Session, source: str) -> datetime | None:
+    return session.scalar(select(func.max(CrawlRun.started_at)).where(
+        CrawlRun.source == source, CrawlRun.dry_run.is_(False)))
+
+
 def plan(session: Session, cfg: Config, source: str, now: datetime) -> planner.Plan:
-    """The next check of `source` after one made at `now`, before jitter."""
-    every = fixed_every_s(cfg, source)
-    if every is not None:
-        return planner.Plan(now + timedelta(seconds=every),
-                            f"fixed: every {planner.duration_text(timedelta(seconds=every))}")
+    """The next check of `source` after one made at `now`, before jitter, on the source's own
+    grid (scheduler.spread): never sooner after the last check's start than the minimum
+    interval (half the interval when it is fixed)."""
+    phase, started = spread.phase_of(source), last_start(session, source) or now
+    every_s = fixed_every_s(cfg, source)
+    if every_s is not None:
+        every = timedelta(seconds=every_s)
+        return planner.Plan(spread.fixed_on_phase(now + every, every, phase,
+                                                  max(now, started + every / 2)),
+                            f"fixed: every {planner.duration_text(every)}")
     spend = budget(cfg, source)
-    rates = planner.learn(appearances(session, source, now), timezone_of(source, cfg), now, spend)
-    return planner.next_check(now, rates, spend, site_hints(session, source))
+    rates = planner.learn(appearances(session, source, now), timezone_of(source, cfg), now,
+                          spend)
+    earliest = max(now, started + spend.min_interval)
+    return planner.next_check(
+        now, rates, spend, site_hints(session, source),
+        place=lambda due: spread.adaptive_on_phase(due, rates, phase, earliest))
 
 
 def with_jitter(at: datetime, cfg: Config, rng: random.Random | None = None) -> datetime:

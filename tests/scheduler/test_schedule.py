@@ -19,7 +19,7 @@ from typer.testing import CliRunner
 from coopwatch.cli import app
 from core.config import Config, ConfigError, load_config
 from crawler.middlewares import CacheHintMiddleware
-from scheduler import schedule
+from scheduler import schedule, spread
 from scheduler.daemon import make_scheduler, reschedule_after_check, sync_jobs
 from storage.db import session_scope
 from storage.models import CrawlRun, Item, Source
@@ -79,14 +79,27 @@ def test_retry_after_and_max_age_of_the_last_crawl_hold_the_next_check(
                                              "Cache-Control: max-age=3000 on its listing")
 
 
+def on_grid(at: datetime, origin: datetime, every: timedelta, phase: float) -> bool:
+    """Whether `at` is origin + (k + phase) × every for a whole k."""
+    steps = (at - origin) / every - phase
+    return abs(steps - round(steps)) < 1e-6
+
+
 def test_fixed_interval_when_set_adaptive_otherwise(sqlite_url: str, tmp_path: Path) -> None:
     fixed = cfg_for(tmp_path, sqlite_url, COOPWATCH_CHECK_EVERY_MIN="15")
     adaptive = cfg_for(tmp_path, sqlite_url)
+    phase = spread.phase_of("osce")
     with session_scope(sqlite_url) as s:
-        assert schedule.plan(s, fixed, "osce", NOW) == schedule.planner.Plan(
-            NOW + timedelta(minutes=15), "fixed: every 15 min")
-        assert schedule.plan(s, adaptive, "osce", NOW) == schedule.planner.Plan(
-            NOW + timedelta(minutes=30), "no history yet: every 30 min")
+        every_15 = schedule.plan(s, fixed, "osce", NOW)
+        every_30 = schedule.plan(s, adaptive, "osce", NOW)
+    # Each on the source's own grid, moved at most half an interval from now + interval.
+    assert every_15.why == "fixed: every 15 min"
+    assert abs(every_15.at - (NOW + timedelta(minutes=15))) <= timedelta(minutes=7.5)
+    assert on_grid(every_15.at, datetime(1970, 1, 1, tzinfo=UTC), timedelta(minutes=15), phase)
+    assert every_30.why == "no history yet: every 30 min"
+    assert abs(every_30.at - (NOW + timedelta(minutes=30))) <= timedelta(minutes=15)
+    monday = datetime(2025, 6, 8, 22, 0, tzinfo=UTC)  # Monday 00:00 in Vienna
+    assert on_grid(every_30.at, monday, timedelta(minutes=30), phase)
     with pytest.raises(ConfigError, match="daily budget"):
         schedule.budget(cfg_for(tmp_path, sqlite_url, COOPWATCH_DAILY_REQUESTS="0"), "osce")
     with pytest.raises(ConfigError, match="COOPWATCH_MAX_CHECK_EVERY_MIN must be a number"):
@@ -104,8 +117,7 @@ def test_a_checks_plan_moves_its_job_and_is_shown(sqlite_url: str, tmp_path: Pat
         [job_id] = sync_jobs(sched, cfg)[0]
         event = JobExecutionEvent(EVENT_JOB_EXECUTED, job_id, "default", datetime.now(UTC),
                                   retval={"status": "ok", "next_check": {
-                                      "at": planned, "why": "busy hours: every 12 min",
-                                      "adaptive": True}})
+                                      "at": planned, "why": "busy hours: every 12 min"}})
         reschedule_after_check(sched, event, sqlite_url)
         assert sched.get_job(job_id, jobstore="default").next_run_time == planned
         sched.shutdown(wait=False)
