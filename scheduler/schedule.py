@@ -109,14 +109,15 @@ def last_start(session: Session, source: str) -> datetime | None:
 
 
 def plan(session: Session, cfg: Config, source: str, now: datetime) -> planner.Plan:
-    """The next check of `source` after one made at `now`, before jitter, on the source's own
-    grid (scheduler.spread): never sooner after the last check's start than the minimum
-    interval (half the interval when it is fixed)."""
-    phase, started = spread.phase_of(source), last_start(session, source) or now
+    """The next check of `source` after one that ended at `now`, before jitter: an interval
+    after the check's start (how long the crawl took, or waited for a slot, does not lengthen
+    it), on the source's own grid (scheduler.spread), never sooner after that start than the
+    minimum interval (half the interval when it is fixed) and never before `now`."""
+    phase, started = spread.phase_of(source), min(last_start(session, source) or now, now)
     every_s = fixed_every_s(cfg, source)
     if every_s is not None:
         every = timedelta(seconds=every_s)
-        return planner.Plan(spread.fixed_on_phase(now + every, every, phase,
+        return planner.Plan(spread.fixed_on_phase(started + every, every, phase,
                                                   max(now, started + every / 2)),
                             f"fixed: every {planner.duration_text(every)}")
     spend = budget(cfg, source)
@@ -124,7 +125,7 @@ def plan(session: Session, cfg: Config, source: str, now: datetime) -> planner.P
                           spend)
     earliest = max(now, started + spend.min_interval)
     return planner.next_check(
-        now, rates, spend, site_hints(session, source),
+        started, rates, spend, site_hints(session, source),
         place=lambda due: spread.adaptive_on_phase(due, rates, phase, earliest))
 
 

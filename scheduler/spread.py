@@ -30,6 +30,9 @@ from scheduler.planner import Rates, accrued, reached
 
 FIRST_CHECK_WITHIN = timedelta(minutes=5)
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Checks' worth by which a grid point may fall short of the floor: rounding, not a real miss
+# (a check on its grid point, floored at one minimum interval after it, must get the next).
+_SLACK = 1e-6
 
 
 def phase_of(source: str) -> float:
@@ -46,8 +49,8 @@ def first_check_at(source: str, now: datetime, every: timedelta) -> datetime:
 def _nearest(position: float, phase: float, floor: float) -> float:
     """The value k + phase nearest to `position`, raised by whole steps to at least `floor`."""
     target = math.floor(position - phase + 0.5) + phase
-    if target < floor:
-        target += math.ceil(floor - target)
+    if target < floor - _SLACK:
+        target += math.ceil(floor - _SLACK - target)
     return target
 
 
