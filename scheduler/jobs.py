@@ -27,7 +27,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.config import Config, load_config
-from core.sources import SOURCES
+from core.sources import source_named
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
 from scheduler.path import crawl_source, deliver_due
@@ -78,7 +78,8 @@ def check_source(name: str) -> dict[str, Any]:
     try:
         summary = crawl_source(cfg, name, trigger="schedule",
                                base_url=cfg["COOPWATCH_BASE_URL"] or None,
-                               while_crawling=_crawling(name, hosts_of(SOURCES[name], cfg)),
+                               while_crawling=_crawling(name,
+                                                        hosts_of(source_named(name, cfg), cfg)),
                                stopping=STOPPING)
     except SlotsClosed as err:  # nothing started, nothing to record
         logger.info("%(why)s", {"why": err})

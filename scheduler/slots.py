@@ -23,6 +23,7 @@ from core.config import Config, ConfigError
 from core.sources import Source
 
 logger = logging.getLogger(__name__)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
 class SlotsClosed(RuntimeError):
@@ -31,11 +32,17 @@ class SlotsClosed(RuntimeError):
 
 def hosts_of(source: Source, cfg: Config) -> frozenset[str]:
     """The hosts a crawl of `source` talks to: its start URLs' (configured sources), or its
-    home's (built-ins), which COOPWATCH_BASE_URL replaces. A host is the URL's netloc (port
-    included: two replicas on two ports are two hosts), in lower case."""
+    home's (built-ins), which COOPWATCH_BASE_URL replaces. A host is the URL's host name with
+    any port but the scheme's own (two replicas on two ports are two hosts)."""
     base = cfg["COOPWATCH_BASE_URL"] if source.builtin else ""
     urls = [base] if base else (source.start_urls or (source.home,))
-    return frozenset(urlsplit(url).netloc.lower() for url in urls)
+    return frozenset(_host(url) for url in urls)
+
+
+def _host(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port if parts.port != _DEFAULT_PORTS.get(parts.scheme) else None
+    return f"{parts.hostname or ''}{f':{port}' if port else ''}"
 
 
 def max_parallel(cfg: Config) -> int:

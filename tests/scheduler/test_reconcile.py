@@ -1,7 +1,7 @@
 """The configuration changes between two monitor starts: the real monitor (scheduler.daemon.run,
 its feed server and job store) started again on the same data directory adds the job of a
 source added, replaces the job of a source whose interval changed, removes the job of a source
-removed — and leaves an unchanged source's planned check where it was."""
+removed or disabled — and leaves an unchanged source's planned check where it was."""
 
 from __future__ import annotations
 
@@ -73,27 +73,38 @@ def why(tmp_path: Path) -> dict[str, str | None]:
         return {src.name: src.next_check_why for src in s.query(Source)}
 
 
+UNODC = """
+[sources.unodc]
+title = "UNODC press releases"
+speaks_for = "other"
+start_urls = ["http://127.0.0.1:9/unodc/press/rss.xml"]
+interval_minutes = 60
+"""
+
+
 def test_adding_changing_and_removing_sources_between_two_starts(
         tmp_path: Path, caplog: pytest.LogCaptureFixture,
         monkeypatch: pytest.MonkeyPatch) -> None:
-    hourly = "[sources.osce]\ncheck_every_min = 60\n"
-    first = start_and_stop(tmp_path, caplog, monkeypatch, "osce", hourly)
-    assert list(first) == ["osce"]
+    hourly = "[sources.osce]\ninterval_minutes = 60\n"
+    off = "[sources.interpol]\nenabled = false\n"
+    first = start_and_stop(tmp_path, caplog, monkeypatch, "all", hourly + off)
+    assert list(first) == ["osce"]  # interpol is disabled: no job
     assert why(tmp_path)["osce"] == "first check after start"
 
-    # interpol added; osce unchanged keeps its job and its planned check
-    both = hourly + "[sources.interpol]\ncheck_every_min = 30\n"
-    second = start_and_stop(tmp_path, caplog, monkeypatch, "osce interpol", both)
-    assert sorted(second) == ["interpol", "osce"]
+    # interpol enabled, a configured source added; osce unchanged keeps its planned check
+    on = "[sources.interpol]\ninterval_minutes = 30\n"
+    second = start_and_stop(tmp_path, caplog, monkeypatch, "all", hourly + on + UNODC)
+    assert sorted(second) == ["interpol", "osce", "unodc"]
     assert second["osce"] == first["osce"]
     assert why(tmp_path) == {"osce": "planned before the monitor restarted",
                              "interpol": "first check after start"}
-    assert "1 job(s) added, 0 removed" in caplog.text
+    assert "2 job(s) added, 0 removed" in caplog.text
 
-    # osce's interval changed: a new job in place of the old; interpol removed: no job
-    third = start_and_stop(tmp_path, caplog, monkeypatch, "osce",
-                           "[sources.osce]\ncheck_every_min = 15\n")
+    # osce's interval changed: a new job in place of the old; interpol disabled again and
+    # unodc removed: no job for either
+    third = start_and_stop(tmp_path, caplog, monkeypatch, "all",
+                           "[sources.osce]\ninterval_minutes = 15\n" + off)
     assert list(third) == ["osce"] and third["osce"][0] != first["osce"][0]
-    assert "1 job(s) added, 2 removed" in caplog.text
+    assert "1 job(s) added, 3 removed" in caplog.text
     # its first check on the new job comes within the first-check spread of this start
     assert third["osce"][1] - first["osce"][1] < timedelta(hours=1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,15 +15,9 @@ from pathlib import Path
 import pytest
 
 from core.config import ConfigError, load_config
-from core.sources import SOURCES, Source
+from core.sources import SOURCES, build
 from scheduler.daemon import SERVICE, make_scheduler
 from scheduler.slots import CrawlSlots, SlotsClosed, hosts_of, max_parallel
-
-
-def configured(name: str, *urls: str) -> Source:
-    return Source(name, name, "", "other", "UTC", re.compile("/news/"),
-                  spider="crawler.spiders.configured:ConfiguredSpider",
-                  pages="crawler.pages.configured", start_urls=urls, builtin=False)
 
 
 def test_the_hosts_of_a_source() -> None:
@@ -32,8 +25,10 @@ def test_the_hosts_of_a_source() -> None:
     replica = load_config({"COOPWATCH_CONFIG": "", "COOPWATCH_BASE_URL": "http://127.0.0.1:8090"})
     assert hosts_of(SOURCES["osce"], plain) == {"www.osce.org"}
     assert hosts_of(SOURCES["osce"], replica) == {"127.0.0.1:8090"}  # the port is the host's
-    two = configured("unodc", "https://www.UNODC.org/press/rss.xml", "https://news.un.org/x")
-    assert hosts_of(two, replica) == {"www.unodc.org", "news.un.org"}  # not the base URL's
+    unodc = build({"unodc": {"title": "UNODC", "speaks_for": "other", "start_urls": [
+        "https://www.UNODC.org/press/rss.xml", "https://news.un.org:443/en/news"]}})["unodc"]
+    # a configured source's own start URLs, not the base URL of the built-ins
+    assert hosts_of(unodc, replica) == {"www.unodc.org", "news.un.org"}  # :443 is https's
 
 
 def test_a_limit_below_one_is_refused_in_one_line() -> None:
