@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.config import ConfigError
 from core.sources import enabled_sources
+from storage.runs import TRIGGERS
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -49,7 +50,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--max-pages", type=int, help="Most listing pages to follow per listing")
     p.add_argument("--dry-run", action="store_true",
                    help="Show what would be stored; write nothing")
-    p.add_argument("--trigger", default="cli", choices=["cli", "schedule", "api"])
+    p.add_argument("--trigger", default="cli", choices=TRIGGERS)
     p.add_argument("--log-level", default=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO"))
     p.add_argument("--exit-with-parent", action="store_true",
                    help='Stop gracefully on "stop" or end of file on stdin')

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from storage.db import utcnow
 from storage.models import CrawlRun, Item, ItemAlias, ItemRevision, Source
 
+# Who started a run: `coopwatch crawl` (or scrapy crawl), the monitor, the web API.
+TRIGGERS = ("cli", "schedule", "api")
 COUNT_FIELDS = ("requests", "not_modified", "listing_pages", "parsed", "new", "updated",
                 "unchanged", "duplicates", "matched", "errors")
 # A run that ended in one of these counts towards the source's error streak.

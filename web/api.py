@@ -28,7 +28,7 @@ from starlette.responses import Response
 from feeds.routes import SessionDep
 from feeds.spec import check_source, web_message
 from storage.models import CrawlRun, Item, Source, Story
-from storage.runs import COUNT_FIELDS
+from storage.runs import COUNT_FIELDS, TRIGGERS
 from storage.search import BadQuery
 from storage.views import iso, item_detail_json, item_json, source_json, story_json
 from web.browse import MAX_PAGE, make_query, search_page
@@ -121,6 +121,8 @@ def list_runs(session: SessionDep, source: str | None = None, trigger: str | Non
         check_source(source or None)  # as /api/items: a typo is a 400, not an empty list
     except BadQuery as err:
         raise HTTPException(400, str(err)) from err
+    if trigger and trigger not in TRIGGERS:
+        raise HTTPException(400, f"unknown trigger {trigger!r}: use {' or '.join(TRIGGERS)}")
     stmt = select(CrawlRun).order_by(CrawlRun.id.desc()).limit(limit)
     for column, value in ((CrawlRun.source, source), (CrawlRun.trigger, trigger)):
         if value:

@@ -17,11 +17,13 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import JSONResponse, Response
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import QueuePool
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import Scope
 
 from core.config import Config, ConfigError, load_config
@@ -99,6 +101,14 @@ def create_app(cfg: Config | None = None) -> FastAPI:
             return pages.unavailable(request)
         return JSONResponse({"detail": "the archive database is not available; see the "
                                        "server log (run `coopwatch db upgrade`?)"}, 503)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def not_found_page(request: Request, err: StarletteHTTPException) -> Response:
+        # An address no route answers gets the site's 404 page, like a missing item does;
+        # programs' paths (feeds, health, metrics; /api has its own shape) keep JSON.
+        if err.status_code == 404 and not request.url.path.startswith(MACHINE_PATHS):
+            return pages.no_such_page(request)
+        return await http_exception_handler(request, err)
 
     api.install(app)  # after the handlers above: /api answers errors in its own shape
 

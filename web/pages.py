@@ -91,10 +91,21 @@ def unavailable(request: Request, heading: str = "Archive unavailable",
                                "why. Try again in a minute.",
                 retry_after_s: int = 60) -> HTMLResponse:
     """A 503 page (the archive does not answer, the server is busy): it needs no query."""
+    return _error_page(request, 503, heading, message, {"Retry-After": str(retry_after_s)})
+
+
+def no_such_page(request: Request) -> HTMLResponse:
+    """The 404 page of an address no route answers (the site's page, not FastAPI's JSON)."""
+    return _error_page(request, 404, "Not found", "There is no page at this address.")
+
+
+def _error_page(request: Request, status: int, heading: str, message: str,
+                headers: dict[str, str] | None = None) -> HTMLResponse:
+    """An error page that needs no query (and so no database)."""
     return templates.TemplateResponse(request, "error.html.j2", {
         "root": "../" * (request.url.path.count("/") - 1), "feeds": [], "topic": TOPIC,
-        "names": {}, "heading": heading, "message": message}, status_code=503,
-        headers={"Retry-After": str(retry_after_s)})
+        "names": {}, "heading": heading, "message": message}, status_code=status,
+        headers=headers)
 
 
 def _day(value: str | None, what: str) -> date | None:

@@ -119,6 +119,15 @@ def test_runs_of_an_unknown_source_are_400_as_items_are(api: TestClient) -> None
     assert api.get("/api/runs?source=").status_code == 200  # empty: any source, as for items
 
 
+def test_runs_of_an_unknown_trigger_are_400_naming_the_triggers(api: TestClient) -> None:
+    response = api.get("/api/runs?trigger=bogus")
+    assert response.status_code == 400
+    assert response.json() == {"error": "unknown trigger 'bogus': use cli or schedule or api",
+                                "status": 400}
+    for ok in ("schedule", ""):
+        assert api.get(f"/api/runs?trigger={ok}").status_code == 200, ok
+
+
 def test_no_page_loads_code_from_elsewhere(api: TestClient) -> None:
     for path in ("/docs", "/redoc", "/docs/oauth2-redirect"):
         assert api.get(path).status_code == 404, path  # Swagger UI / ReDoc came from a CDN

@@ -78,6 +78,20 @@ def test_missing_pages_are_404_html(web: TestClient) -> None:
         assert page.status_code == 404 and "Not found" in page.text, path
 
 
+def test_an_address_no_route_answers_gets_the_sites_404_page(web: TestClient) -> None:
+    for path in ("/no-such-page", "/items/1/extra", "/static/missing.css"):
+        page = web.get(path)
+        assert page.status_code == 404, path
+        assert page.headers["content-type"].startswith("text/html"), path
+        assert "<h1>Not found</h1>" in page.text and "There is no page at this address" \
+            in page.text, path
+    # programs' paths keep answering JSON
+    for path in ("/api/nothing-here", "/feeds/nothing.atom"):
+        answer = web.get(path)
+        assert answer.status_code == 404 and answer.headers["content-type"].startswith(
+            "application/json"), path
+
+
 def test_scraped_text_is_escaped_everywhere(web: TestClient, sqlite_url: str,
                                             app_for: Callable[..., TestClient]) -> None:
     from core.article import Article
