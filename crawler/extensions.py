@@ -1,5 +1,6 @@
-"""Record every crawl: take the source's lock, open a run row, and at the end turn the stats
-into the run's status, reason, counts and health signals.
+"""Record every crawl: take the source's lock, open a run row, keep its counts current while
+it runs, and at the end turn the stats into the run's status, reason, counts and health
+signals.
 
 Used by both entries (`scrapy crawl …` and `python -m crawler.run …`), so a crawl started
 either way is locked and recorded alike. The summary is left in stats under
@@ -11,10 +12,12 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from typing import Any, Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from storage import locks
@@ -42,6 +45,9 @@ def discovery_note(unrecognised: int, paths: dict[str, int]) -> str:
     return f"listing layout not recognised on {unrecognised} page(s): {through}"
 
 
+# How often a running crawl writes its counts to its run row (a few cheap updates a run).
+PROGRESS_EVERY_S = 2.0
+
 # Why a run was stopped from outside before its end (Scrapy's finish reason -> run reason). Such
 # a run is neither a success nor a failure of its source: it ends "abandoned".
 STOPPED = {
@@ -49,6 +55,18 @@ STOPPED = {
     "parent_gone": "the coopwatch process that started it died: stopped before the end",
     "shutdown": "stopped by a signal (SIGINT or SIGTERM) before the end",
 }
+
+
+def progress(stats: dict[str, Any]) -> dict[str, int]:
+    """The counts a run has so far, recorded while it runs (PROGRESS_EVERY_S) and at its end."""
+    get = stats.get
+    return {
+        # Requests sent over the network: a fresh cache hit (robots.txt) never left the process.
+        "requests": get("downloader/request_count", 0) - get("httpcache/hit", 0),
+        "not_modified": get("httpcache/revalidate", 0),
+        "listing_pages": get("coopwatch/listing_pages", 0),
+        "parsed": get("coopwatch/articles_parsed", 0),
+    }
 
 
 def layout_share(stats: dict[str, Any]) -> tuple[float, int]:
@@ -74,9 +92,7 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
               if k.startswith("coopwatch/errors/")}
     if offsite := get("offsite/filtered"):  # dropped before any errback: an off-site redirect
         errors["offsite_redirect"] = offsite
-    parsed = get("coopwatch/articles_parsed", 0)
     listing_pages = get("coopwatch/listing_pages", 0)
-    not_modified = get("httpcache/revalidate", 0)
     share, judged = layout_share(stats)
     generic_only = bool(get("coopwatch/health/generic_only"))
     blocked = get("coopwatch/http/blocked", 0)
@@ -130,11 +146,7 @@ def summarise(stats: dict[str, Any], finish_reason: str | None, fallback_share: 
                                   "the HTML listing could not be read either")
         reason = f"{reason}; {note}" if reason else note
     return {
-        "status": status, "reason": reason,
-        # Requests sent over the network: a fresh cache hit (robots.txt) never left the process.
-        "requests": get("downloader/request_count", 0) - get("httpcache/hit", 0),
-        "not_modified": not_modified,
-        "listing_pages": listing_pages, "parsed": parsed,
+        "status": status, "reason": reason, **progress(stats),
         "new": get("coopwatch/outcome/new", 0), "updated": get("coopwatch/outcome/updated", 0),
         "unchanged": get("coopwatch/outcome/unchanged", 0),
         "duplicates": get("coopwatch/outcome/duplicate", 0),
@@ -157,13 +169,33 @@ class RunRecorder:
         self.fallback_share = settings.getfloat("COOPWATCH_FALLBACK_ALARM_SHARE", 0.5)
         self.run_id: int | None = None
         self.locked = False
+        self.next_progress = 0.0  # time.monotonic() after which the next response records it
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(ext.response_received, signal=signals.response_received)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
+
+    def response_received(self) -> None:
+        """Record the run's counts so far, at most every PROGRESS_EVERY_S: a run killed before
+        its end (timeout, kill -9) then shows how many requests it had made, and a running
+        one shows its progress on the run page and in /api/runs."""
+        if self.run_id is None or time.monotonic() < self.next_progress:
+            return
+        self.next_progress = time.monotonic() + PROGRESS_EVERY_S
+        stats = self.crawler.stats
+        assert stats is not None
+        try:
+            with session_scope(self.url) as session:
+                session.execute(update(CrawlRun).where(
+                    CrawlRun.id == self.run_id, CrawlRun.finished_at.is_(None)).values(
+                    **progress(stats.get_stats())))
+        except SQLAlchemyError as err:  # the end of the run records the counts anyway
+            logger.warning("Could not record the progress of run %(run_id)s: %(err)s",
+                           {"run_id": self.run_id, "err": err})
 
     def spider_opened(self, spider: Spider) -> None:
         stats = self.crawler.stats

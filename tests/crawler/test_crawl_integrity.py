@@ -101,12 +101,17 @@ def test_a_killed_crawl_counts_what_it_stored_and_the_next_one_completes_the_arc
         running = pool.submit(crawl, "osce")
         run = wait_for("the crawl's run row", lambda: open_run(archive_url))
         wait_for("a first stored batch", lambda: item_count(archive_url, "osce") >= 3)
+        # the run row counts its requests while it runs
+        made = wait_for("its requests recorded", lambda: getattr(open_run(archive_url),
+                                                                 "requests", 0))
         os.kill(run.pid, signal.SIGKILL)  # kill -9 of the crawl child
         killed = running.result()
     stored = item_count(archive_url, "osce")
     assert killed["status"] == "killed" and killed["run_id"] == run.id, killed
     assert killed["new"] == stored > 0, killed
+    assert killed["requests"] >= made > 0, killed  # not 0: what it had recorded is kept
     assert (last_run(archive_url).status, last_run(archive_url).new) == ("killed", stored)
+    assert last_run(archive_url).requests == killed["requests"]
     want = {canonical_url(replica.url(e["url"]), "osce") for e in expected_items("osce")
             if e["published"] >= "2010-01-01"}
     assert stored < len(want)
