@@ -31,10 +31,11 @@ class SlotsClosed(RuntimeError):
 
 
 def hosts_of(source: Source, cfg: Config) -> frozenset[str]:
-    """The hosts a crawl of `source` talks to: its start URLs' (configured sources), or its
-    home's (built-ins), which COOPWATCH_BASE_URL replaces. A host is the URL's host name with
-    any port but the scheme's own (two replicas on two ports are two hosts)."""
-    base = cfg["COOPWATCH_BASE_URL"] if source.builtin else ""
+    """The hosts a crawl of `source` talks to: its start URLs' (configured sources) or its
+    home's (built-ins) — or COOPWATCH_BASE_URL's, when set, since every crawl then goes there.
+    A host is the URL's host name with any port but the scheme's own (two replicas on two
+    ports are two hosts)."""
+    base = cfg["COOPWATCH_BASE_URL"]
     urls = [base] if base else (source.start_urls or (source.home,))
     return frozenset(_host(url) for url in urls)
 

@@ -27,8 +27,8 @@ def test_the_hosts_of_a_source() -> None:
     assert hosts_of(SOURCES["osce"], replica) == {"127.0.0.1:8090"}  # the port is the host's
     unodc = build({"unodc": {"title": "UNODC", "speaks_for": "other", "start_urls": [
         "https://www.UNODC.org/press/rss.xml", "https://news.un.org:443/en/news"]}})["unodc"]
-    # a configured source's own start URLs, not the base URL of the built-ins
-    assert hosts_of(unodc, replica) == {"www.unodc.org", "news.un.org"}  # :443 is https's
+    assert hosts_of(unodc, plain) == {"www.unodc.org", "news.un.org"}  # :443 is https's
+    assert hosts_of(unodc, replica) == {"127.0.0.1:8090"}  # a base URL takes every crawl
 
 
 def test_a_limit_below_one_is_refused_in_one_line() -> None:
