@@ -206,8 +206,8 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     if not stop.is_set():
         logger.error("The feed server stopped; stopping the monitor")
     logger.info("Stopping: no new checks")
-    scheduler.shutdown(wait=False)
     jobs.SLOTS.close()  # checks waiting for a slot give up: no crawl starts now
+    scheduler.shutdown(wait=False)
     await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"))
     server.should_exit = True
     await serving
