@@ -13,7 +13,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from coopwatch.cli import app
 from core.config import ConfigError, load_config
 from core.sources import SOURCES, build
 from scheduler.daemon import SERVICE, make_scheduler
@@ -39,6 +41,16 @@ def test_a_limit_below_one_is_refused_in_one_line() -> None:
         max_parallel(load_config({"COOPWATCH_CONFIG": "",
                                   "COOPWATCH_MAX_PARALLEL_CRAWLS": "two"}))
     assert max_parallel(load_config({"COOPWATCH_CONFIG": ""})) == 2  # the default
+
+
+def test_coopwatch_run_refuses_a_bad_limit_in_one_line(cli_env: dict[str, str],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COOPWATCH_MAX_PARALLEL_CRAWLS", "none")
+    result = CliRunner().invoke(app, ["run"])
+    assert result.exit_code == 1
+    assert result.stderr.strip().splitlines() == [
+        "Error: COOPWATCH_MAX_PARALLEL_CRAWLS must be a whole number, got 'none'"]
+    assert not (Path(cli_env["COOPWATCH_DATA_DIR"]) / "jobs.sqlite").exists()  # nothing started
 
 
 class Crawls:
