@@ -105,9 +105,6 @@ PER_HOST = {  # three sources on each: the start URLs the replica serves
 
 def test_a_dozen_configured_sources_on_four_hosts_two_crawls_at_a_time(
         tmp_path: Path) -> None:
-    # Until the configured sources' spider (issue 17 point 2, branch h17s) is merged: checked
-    # against h17p merged with h17s, where it passes. Drop this line once both are on main.
-    pytest.importorskip("crawler.spiders.configured")
     with ExitStack() as stack:
         replicas = [stack.enter_context(serve_replica()) for _ in range(HOSTS)]
         tables, host_of = [], {}
