@@ -52,7 +52,7 @@ from storage.canonical import canonical_url, guid_for
 from storage.db import utcnow
 from storage.fingerprint import jaccard, normalise, shingle_set
 from storage.repository import Outcome, UpsertResult
-from storage.stories import match_reason
+from storage.stories import is_third_party, match_reason, may_link
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,8 @@ def _assign_story(state: State, row: Row) -> None:
     if row.published_at is not None:
         for cand in state.published_between(row.published_at - WINDOW,
                                             row.published_at + WINDOW):
-            if cand.story is None:
+            if cand.story is None or not may_link(row.source, cand.source,
+                                                  cand.story in state.stories_with_own):
                 continue
             found = match_reason(row, cand)
             if found and (best is None or found[2] > best[3]):
@@ -198,6 +199,8 @@ def _assign_story(state: State, row: Row) -> None:
             state.story_first[story] = published  # applied by _write only if earlier
         state.merges.append((row, story, cand, rule, reason))
     row.story = story
+    if not is_third_party(row.source):
+        state.stories_with_own.add(story)
 
 
 
