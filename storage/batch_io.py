@@ -10,22 +10,13 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from sqlalchemy import Table, bindparam, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.article import Article
 from storage.fingerprint import fingerprints
-from storage.models import (
-    SOURCE_NAME_CHARS,
-    Item,
-    ItemAlias,
-    ItemRevision,
-    Source,
-    Story,
-    StoryMerge,
-)
+from storage.models import Item, ItemAlias, ItemRevision, Story, StoryMerge
 from storage.repository import Outcome, UpsertResult
 from storage.state import bump
 from storage.stories import OWN_SOURCES, STORY_WINDOW_DAYS, is_third_party, place_key
@@ -228,9 +219,8 @@ def load(session: Session, state: State, prepared: list[Prepared]) -> None:
 
 
 def _load_stories_with_own(session: Session, state: State) -> None:
-    """Which stories of the loaded third-party rows hold an organisation's version: a
-    third-party candidate may link a new item only to a story without one. The versions
-    may lie outside the loaded windows (a story spans more than one), hence a query."""
+    """Which stories of the loaded third-party rows hold an organisation's version (their
+    versions may lie outside the loaded windows, hence a query)."""
     stories = {r.story for r in state.rows.values()
                if isinstance(r.story, int) and is_third_party(r.source)}
     for chunk in _chunks(stories):
@@ -299,30 +289,8 @@ def _inserted_ids(session: Session, table: Table, rows: list[dict[str, Any]],
     return [ids[tuple(row[k] for k in key)].pop() for row in rows]
 
 
-def _add_unknown_sources(session: Session, rows: list[Row]) -> None:
-    """Give each source storage has no row for (a configured source's first items) a row named
-    after it, so an item of any source name can be stored: the item's foreign key needs one.
-    Its home is the first item's site; whoever knows the source better may retitle it."""
-    homes: dict[str, str] = {}
-    for row in rows:
-        parts = urlsplit(row.canonical_url)
-        homes.setdefault(row.source, f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "")
-    table = _table(Source)
-    known = set(session.scalars(select(table.c.name).where(table.c.name.in_(homes))))
-    missing = [name for name in homes if name not in known]
-    too_long = [n for n in missing if len(n) > SOURCE_NAME_CHARS]
-    if too_long:
-        raise ValueError(f"source name {too_long[0]!r} is longer than {SOURCE_NAME_CHARS} "
-                         "characters")
-    if missing:
-        session.execute(insert(table), [{"name": name, "title": name, "home_url": homes[name]}
-                                        for name in missing])
-
-
 def write(session: Session, state: State) -> None:
     now = state.now
-    if state.new_rows:
-        _add_unknown_sources(session, state.new_rows)
     if state.new_stories:
         story_ids = _inserted_ids(session, STORY, [
             {"title": s.title, "first_published_at": s.first_published_at, "created_at": now}
