@@ -12,10 +12,10 @@ from email.utils import parsedate_to_datetime
 import feedparser
 import lxml.etree
 import pytest
+from replica_http import get, walk
 
 from replica.inventory import catalogue, expected_items
 from replica.server import ReplicaError, ReplicaHandle, serve_replica
-from tests.replica.test_replica import get, walk
 
 NEWS = "/wire/category/news/"
 FEED = "/wire/feed/"
