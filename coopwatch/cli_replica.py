@@ -21,7 +21,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Address to bind; keep it local.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8090,
 ) -> None:
-    """Serve the replica of the OSCE and INTERPOL news sections until Ctrl-C.
+    """Serve the replica of the OSCE and INTERPOL news sections (and /wire/, a third
+    party's newsroom) until Ctrl-C.
 
     Example:  coopwatch replica serve --port 8090   (then: coopwatch crawl osce
     --base-url http://127.0.0.1:8090)"""

@@ -5,6 +5,8 @@ GUID rule: an item entry carries the item's stored guid. A story entry carries t
 story's *first stored* item (lowest id), not of its earliest published one: a version published
 earlier can be stored later (a backfill), and the entry must keep its identity when the other
 organisation's version arrives. The guid changes only if that item is removed from the archive.
+The entry's title and link are its lead version's: an organisation's own, when the story has
+one, even if a third party's report of the event was stored first.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from html import escape
 
 from feeds.text import clean_html, is_web_url, one_line, xml_safe
 from storage.models import Item
+from storage.stories import is_third_party
 
 
 @dataclass(frozen=True)
@@ -79,18 +82,21 @@ def item_entry(item: Item, base_url: str, names: dict[str, str]) -> Entry:
 
 
 def story_entry(items: list[Item], base_url: str, names: dict[str, str]) -> Entry:
-    """One entry for the versions of one event; `items` in storage order (by id)."""
-    lead, others = items[0], items[1:]
+    """One entry for the versions of one event; `items` in storage order (by id). The
+    organisations' own versions lead, a third party's report follows them, each side in
+    storage order; the GUID stays the first stored item's, whichever leads (module doc)."""
+    ordered = sorted(items, key=lambda i: (is_third_party(i.source), i.id))
+    lead, others = ordered[0], ordered[1:]
     if not others:
         return item_entry(lead, base_url, names)
     versions = "".join(
         f'<li><a href="{escape(item_link(i, base_url))}">{escape(_org(i, names))}: '
         f"{escape(one_line(i.title))}</a> ({escape(i.content_type or 'item')}, "
-        f"{_day(entry_date(i))})</li>" for i in items)
-    orgs = tuple(dict.fromkeys(_org(i, names) for i in items))
+        f"{_day(entry_date(i))})</li>" for i in ordered)
+    orgs = tuple(dict.fromkeys(_org(i, names) for i in ordered))
     summary = (f"{_summary(lead, names)}<p>Published by {escape(' and '.join(orgs))}:</p>"
                f"<ul>{versions}</ul>")
-    return Entry(guid=lead.guid, title=one_line(lead.title) or "(untitled)",
+    return Entry(guid=items[0].guid, title=one_line(lead.title) or "(untitled)",
                  link=item_link(lead, base_url),
                  published=min(entry_date(i) for i in items),
                  updated=max(changed_at(i) for i in items),

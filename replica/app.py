@@ -1,6 +1,7 @@
-"""The replica: www.osce.org's and www.interpol.int's news sections on one local port.
+"""The replica: www.osce.org's and www.interpol.int's news sections on one local port, and a
+third party's WordPress newsroom (Border Security Wire) under /wire/.
 
-Their paths do not collide, so one app serves both. Every page goes through http.site_page
+Their paths do not collide, so one app serves all three. Every page goes through http.site_page
 (the site's fault, conditional GET, counting); control and misbehaviour routes: control.py.
 
     /robots.txt                                both sites' rules in one file
@@ -17,6 +18,14 @@ Their paths do not collide, so one app serves both. Every page goes through http
     /en/sitemap.xml                            INTERPOL sitemap
     /{en,fr,ar}/News-and-Events/News/<YYYY>/<Slug>, also without a language prefix
     /en/News-and-media/News/<YYYY>/<code>[/]   INTERPOL old site (items before 2019)
+    /wire/, /wire/page/N/                      wire blog index, 10 a page (wire_site.py)
+    /wire/category/news/[page/N/]              wire category archive; "Next »" links on
+    /wire/tag/<slug>/[page/N/]                 wire tag archive (not news: a listing)
+    /wire/<YYYY>/<MM>/<DD>/<slug>/             wire post
+    /wire/about/, /wire/contact/               wire pages (not news, og:type article)
+    /wire/feed/                                wire RSS 2.0 (10 newest)
+    /wire/sitemap_index.xml                    wire sitemap index (Yoast) -> post-sitemap.xml,
+                                               page-sitemap.xml, each URL with <lastmod>
 """
 
 from __future__ import annotations
@@ -31,7 +40,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from replica import control, interpol_pages, osce_pages
+from replica import control, interpol_pages, osce_pages, wire_site
 from replica.content import Item, listing_order
 from replica.http import CountRequests, conditional, site_page
 from replica.markup import Page, atom, sitemap, unknown_listing, with_fault
@@ -50,17 +59,23 @@ Disallow: /search/
 Disallow: /en/Search
 Disallow: /fr/Search
 
+# the wire (WordPress's own rules)
+Disallow: /wire/wp-admin/
+Allow: /wire/wp-admin/admin-ajax.php
+
 # the replica's own control endpoints
 Disallow: /_replica/
 """
-SITEMAPS = {"osce": "/sitemap.xml", "interpol": "/en/sitemap.xml"}
+SITEMAPS = {"osce": "/sitemap.xml", "interpol": "/en/sitemap.xml",
+            "wire": wire_site.SITEMAP_INDEX}
 ATOM_FEEDS = {"osce": "/newsroom/feed.atom", "interpol": "/en/News-and-Events/News/feed.atom"}
 SITE_TITLES = {"osce": "Newsroom | OSCE", "interpol": "News | INTERPOL"}
 HOME = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>coopwatch replica
 </title></head><body><h1>coopwatch replica</h1><ul>
 <li><a href="/press-releases">OSCE Newsroom</a> (<a href="/press-releases/interpol">keyword
 "interpol"</a>)</li><li><a href="/en/News-and-Events/News">INTERPOL News</a>
-(<a href="/en/News-and-Events/News/rss">RSS</a>)</li></ul></body></html>
+(<a href="/en/News-and-Events/News/rss">RSS</a>)</li><li><a href="/wire/">Border Security
+Wire</a> (<a href="/wire/feed/">RSS</a>)</li></ul></body></html>
 """
 
 
@@ -264,7 +279,7 @@ def create_app(state: ReplicaState | None = None) -> Starlette:
     news, old = "/News-and-Events/News/{year:int}/{slug}", "/News-and-media/News/{year:int}/{code}"
     routes = [
         Route("/", home), Route("/robots.txt", robots),
-        *control.routes(),
+        *control.routes(), *wire_site.routes(),
         Route("/sitemap.xml", osce_sitemap), Route("/en/sitemap.xml", interpol_sitemap),
         Route(ATOM_FEEDS["osce"], atom_feed), Route(ATOM_FEEDS["interpol"], atom_feed),
         Route("/press-releases", osce_listing), Route("/press-releases/{words:path}", osce_listing),

@@ -28,8 +28,13 @@ from replica.catalogue import (
     OsceSpec,
 )
 from replica.samples import Sample
+from replica.wire_catalogue import AGENCY, WireSpec
 
-SITES = ("osce", "interpol")
+SITES = ("osce", "interpol")  # the organisations' own sites (their page objects exist)
+WIRE = "wire"  # a third party's WordPress newsroom (wire_catalogue.py, wire_pages.py)
+ALL_SITES = (*SITES, WIRE)
+# Dateline styles that carry no date: a date-less dateline says nothing about publication.
+DATELESS_STYLES = ("interpol", "agency")
 OTHER_ORG = {"osce": "INTERPOL", "interpol": "OSCE"}
 # OSCE node ids grow with time; generated items get ids interpolated between real ones.
 _NID_ANCHORS = ((date(2010, 1, 1), 60000), (date(2010, 12, 20), 74659),
@@ -54,7 +59,7 @@ class Block:
 @dataclass(frozen=True)
 class Item:
     site: str
-    key: str  # OSCE node id; INTERPOL "<YYYY>/<Slug>"
+    key: str  # OSCE node id; INTERPOL "<YYYY>/<Slug>"; wire "<YYYY>/<MM>/<DD>/<slug>"
     title: str
     published: date | None  # None only for items published with the missing_date fault
     blocks: tuple[Block, ...]  # the body; the first paragraph without its dateline
@@ -73,18 +78,23 @@ class Item:
     downloads: tuple[str, ...] = ()  # OSCE attachments
     menu: str = ""  # OSCE 2025 layout: the seed whose navigation menu the page carries
     fault: str = ""  # missing_date | latin1 | truncated | huge (published items only)
+    post_id: int = 0  # wire: the WordPress post id (body class, shortlink, feed guid)
     modified: datetime = field(default=datetime(2010, 1, 1, tzinfo=UTC), compare=False)
 
     @property
     def path(self) -> str:
         if self.site == "osce":
             return f"/{self.section}/{self.key}"
+        if self.site == WIRE:
+            return f"/wire/{self.key}/"
         return f"/en/News-and-Events/News/{self.key}"
 
     @property
     def alt_paths(self) -> tuple[str, ...]:
         if self.site == "osce":
             return (f"/node/{self.key}",)
+        if self.site == WIRE:
+            return ()
         paths = (f"/News-and-Events/News/{self.key}", f"/fr/News-and-Events/News/{self.key}")
         return (*paths, self.old_path) if self.old_path else paths
 
@@ -99,12 +109,14 @@ class Item:
     def dateline(self) -> str:
         """The words that open the first paragraph, e.g. "BISHKEK, 20 December 2010 - "."""
         day = day_text(self.published) if self.published else ""
-        if self.style == "none" or not self.place or (not day and self.style != "interpol"):
+        if self.style == "none" or not self.place or (not day and
+                                                       self.style not in DATELESS_STYLES):
             return ""
         return {
             "hyphen": f"{self.place}, {day} - ", "endash": f"{self.place}, {day} – ",
             "emdash": f"{self.place}, {day} — ", "osce": f"{self.place}, {day} (OSCE) - ",
             "after": f"{self.place} – {day}. ", "interpol": f"{self.place} – ",
+            "agency": f"{self.place} ({AGENCY}) — ",
         }[self.style]
 
     def text(self) -> str:
@@ -120,7 +132,8 @@ class Item:
             "published": self.published.isoformat() if self.published else None,
             # what the article page alone tells (its date element, or a dated dateline)
             "published_on_page": self.published.isoformat() if self.published and (
-                self.date_on_page or (self.style != "interpol" and self.dateline())) else None,
+                self.date_on_page or (self.style not in DATELESS_STYLES and self.dateline()))
+            else None,
             "place": self.place if (self.dateline() or labelled_place) and self.place else None,
             "content_type": self.content_type or None, "tags": list(self.tags),
             "relevance": self.relevance,
@@ -146,6 +159,11 @@ def interpol_slug(title: str) -> str:
 
 def interpol_key(published: date, title: str) -> str:
     return f"{published.year}/{interpol_slug(title)}"
+
+
+def wire_key(published: date, title: str) -> str:
+    """WordPress's "/%year%/%monthnum%/%day%/%postname%/" permalink: a lower-case slug."""
+    return f"{published:%Y/%m/%d}/{interpol_slug(title).lower()}"
 
 
 def _nid_for(day: date) -> int:
@@ -237,3 +255,14 @@ def _interpol_item(spec: InterpolSpec | Sample, index: int, lead_and_more: tuple
 def listing_order(item: Item) -> tuple[date, str]:
     """Sort key for listings (used with reverse=True): by date, then by key, numbers as such."""
     return (item.published or date.min, item.key.zfill(12))
+
+
+def _wire_item(spec: WireSpec, post_id: int) -> Item:
+    published = date.fromisoformat(spec.date)
+    return Item(
+        site=WIRE, key=wire_key(published, spec.title), title=spec.title, published=published,
+        blocks=tuple(Block("p", p) for p in spec.paragraphs), relevance=spec.relevance,
+        place=spec.place, style="agency" if spec.place else "none", content_type="News",
+        tags=tuple(spec.tags.split("|")), summary=spec.paragraphs[0], with_meta=True,
+        post_id=post_id, modified=modified_at(published),
+    )

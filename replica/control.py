@@ -1,8 +1,8 @@
 """The replica's control endpoints (/_replica/…) and its misbehaviour routes.
 
 Control (JSON in, JSON out; a bad request gets 400 and a message saying what to send):
-    POST /_replica/publish  {site, title, body?, date?, place?, section?, content_type?,
-                             relevance?, tags?, summary?, layout?, with_meta?,
+    POST /_replica/publish  {site: osce|interpol|wire, title, body?, date?, place?, section?,
+                             content_type?, relevance?, tags?, summary?, layout?, with_meta?,
                              fault?: missing_date|latin1|truncated|huge}  -> {url, path, key}
     POST /_replica/fault    {site, kind: 500|429|429_bad_retry_after|403|slow|
                              offsite_redirect|redesign|redesigned_listing|null, seconds?}
@@ -10,6 +10,8 @@ Control (JSON in, JSON out; a bad request gets 400 and a message saying what to 
                              listing's discovery can fall back on (both on after a reset)
     POST /_replica/rss      {enabled: bool} or {broken: bool}
     POST /_replica/reset    back to the catalogue: no published items, faults or counts
+    GET  /_replica/items?site=S  {"items": [record]}: every item the site serves now, newest
+                             first (published ones first), each as Item.expected() records it
     GET  /_replica/stats    {"requests": {target: n}, "by_status": {"200": n},
                              "statuses": {target: {"304": n}}, "user_agents": {ua: n}}
 Misbehaviour (STYLE.md: "give each misbehaviour a route"): /status/<code>, /slow?seconds=N,
@@ -27,7 +29,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
-from replica.content import Block, Item, modified_at
+from replica.content import ALL_SITES, Block, Item, modified_at
 from replica.http import OFFSITE, conditional
 from replica.markup import with_fault
 from replica.osce_pages import article_2025
@@ -114,6 +116,13 @@ async def stats(request: Request, state: ReplicaState) -> dict[str, Any]:
     return state.stats()
 
 
+async def items(request: Request, state: ReplicaState) -> dict[str, Any]:
+    site = request.query_params.get("site", "")
+    if site not in ALL_SITES:
+        raise BadRequest(f"send ?site= one of {', '.join(ALL_SITES)}")
+    return {"items": [item.expected() for item in state.items(site)]}
+
+
 async def status(request: Request) -> Response:
     code = request.path_params["code"]
     if not 200 <= code <= 599:
@@ -150,6 +159,7 @@ def routes() -> list[BaseRoute]:
         Route("/_replica/discovery", _control(discovery), methods=["POST"]),
         Route("/_replica/reset", _control(reset), methods=["POST"]),
         Route("/_replica/stats", _control(stats), methods=["GET"]),
+        Route("/_replica/items", _control(items), methods=["GET"]),
         Route("/status/{code:int}", status), Route("/slow", slow),
         Route("/redirect-offsite", redirect_offsite),
         Route("/latin1", demo_page("latin1")), Route("/huge", demo_page("huge")),

@@ -1,6 +1,7 @@
 """Every base item of a replica site, newest first: the five seeds (seeds.py), the real
 samples (samples.py) and the generated items (catalogue.py), made into Items by content.py;
-and the record a correct extractor should produce for each (`expected_items`)."""
+the third site's items (wire_catalogue.py); and the record a correct extractor should produce
+for each (`expected_items`)."""
 
 from __future__ import annotations
 
@@ -10,20 +11,31 @@ from typing import Any
 
 from replica.catalogue import INTERPOL_ITEMS, OSCE_ITEMS, InterpolSpec, OsceSpec
 from replica.content import (
-    SITES,
+    ALL_SITES,
+    WIRE,
     Item,
     _interpol_item,
     _nid_for,
     _osce_item,
+    _wire_item,
     listing_order,
 )
 from replica.samples import SAMPLES
 from replica.seeds import seed_items
+from replica.wire_catalogue import WIRE_ITEMS
+
+# WordPress numbers posts (and pages, attachments, revisions) from one sequence: ids grow with
+# time but not by one.
+FIRST_WIRE_POST_ID, WIRE_POST_ID_STEP = 120, 9
 
 
 @cache
 def catalogue(site: str) -> tuple[Item, ...]:
     """All base items of a site, newest first."""
+    if site == WIRE:
+        wire = [_wire_item(spec, FIRST_WIRE_POST_ID + WIRE_POST_ID_STEP * index)
+                for index, spec in enumerate(WIRE_ITEMS)]
+        return tuple(sorted(wire, key=listing_order, reverse=True))
     items = list(seed_items(site))
     for index, sample in enumerate(s for s in SAMPLES if s.site == site):
         if site == "osce":
@@ -48,6 +60,6 @@ def catalogue(site: str) -> tuple[Item, ...]:
 
 def expected_items(site: str) -> list[dict[str, Any]]:
     """The record a correct extractor should produce for each base item, newest first."""
-    if site not in SITES:
-        raise ValueError(f"unknown site {site!r}; use one of {SITES}")
+    if site not in ALL_SITES:
+        raise ValueError(f"unknown site {site!r}; use one of {ALL_SITES}")
     return [item.expected() for item in catalogue(site)]

@@ -77,6 +77,10 @@ class ReplicaHandle:
     def stats(self) -> dict[str, Any]:
         return self._call("GET", "/_replica/stats")
 
+    def items(self, site: str) -> list[dict[str, Any]]:
+        """Every item `site` serves now, newest first, as Item.expected() records it."""
+        return self._call("GET", f"/_replica/items?site={site}")["items"]
+
 
 def free_socket(host: str = "127.0.0.1", port: int = 0) -> socket.socket:
     """A bound socket; binding port 0 lets the OS pick a free port with no race."""

@@ -13,13 +13,15 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from replica.catalogue import SECTIONS
-from replica.content import SITES, Block, Item, interpol_key
+from replica.content import ALL_SITES, WIRE, Block, Item, interpol_key, wire_key
 from replica.inventory import catalogue
 
 # redesign: listings and articles in a markup only the generic layer reads; redesigned_listing:
 # listings in a markup no page object reads, articles as before, a new Atom feed announced
 FAULT_KINDS = ("500", "429", "429_bad_retry_after", "403", "slow", "offsite_redirect", "redesign",
                "redesigned_listing")
+# The wire is WordPress: no redesign of it is modelled.
+WIRE_FAULT_KINDS = tuple(k for k in FAULT_KINDS if k not in ("redesign", "redesigned_listing"))
 ITEM_FAULTS = ("missing_date", "latin1", "truncated", "huge")
 RSS_MODES = ("on", "off", "broken")
 FIRST_PUBLISHED_NID = 610000
@@ -37,13 +39,14 @@ class BadRequest(ValueError):
 @dataclass
 class ReplicaState:
     slow_s: float = DEFAULT_SLOW_S
-    published: dict[str, list[Item]] = field(default_factory=lambda: {s: [] for s in SITES})
-    faults: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(SITES))
+    published: dict[str, list[Item]] = field(
+        default_factory=lambda: {s: [] for s in ALL_SITES})
+    faults: dict[str, str | None] = field(default_factory=lambda: dict.fromkeys(ALL_SITES))
     rss: str = "on"
     # What discovery can fall back on, per site: the feed a redesigned listing announces, and
     # the sitemap (robots.txt names it only while it is served).
-    feed_link: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(SITES, True))
-    sitemap: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(SITES, True))
+    feed_link: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(ALL_SITES, True))
+    sitemap: dict[str, bool] = field(default_factory=lambda: dict.fromkeys(ALL_SITES, True))
     requests: Counter[str] = field(default_factory=Counter)
     statuses: defaultdict[str, Counter[str]] = field(default_factory=lambda: defaultdict(Counter))
     user_agents: Counter[str] = field(default_factory=Counter)
@@ -77,17 +80,18 @@ class ReplicaState:
                 "user_agents": dict(self.user_agents)}
 
     def set_fault(self, site: str, kind: str | None, seconds: float | None = None) -> None:
-        if site not in SITES:
-            raise BadRequest(f"unknown site {site!r}; use one of {', '.join(SITES)}")
-        if kind is not None and kind not in FAULT_KINDS:
-            raise BadRequest(f"unknown fault {kind!r}; use one of {', '.join(FAULT_KINDS)}")
+        if site not in ALL_SITES:
+            raise BadRequest(f"unknown site {site!r}; use one of {', '.join(ALL_SITES)}")
+        kinds = WIRE_FAULT_KINDS if site == WIRE else FAULT_KINDS
+        if kind is not None and kind not in kinds:
+            raise BadRequest(f"unknown fault {kind!r} for {site}; use one of {', '.join(kinds)}")
         self.faults[site] = kind
         if seconds is not None:
             self.slow_s = float(seconds)
 
     def set_discovery(self, site: str, feed_link: bool | None, sitemap: bool | None) -> None:
-        if site not in SITES:
-            raise BadRequest(f"unknown site {site!r}; use one of {', '.join(SITES)}")
+        if site not in ALL_SITES:
+            raise BadRequest(f"unknown site {site!r}; use one of {', '.join(ALL_SITES)}")
         if feed_link is None and sitemap is None:
             raise BadRequest('send {"site": …, "feed_link": true|false, "sitemap": true|false}')
         if feed_link is not None:
@@ -107,15 +111,16 @@ class ReplicaState:
         # Strictly increasing, a second apart: Last-Modified has one-second resolution, and a
         # new item must always make a listing newer than any copy a client holds.
         now = datetime.now(UTC).replace(microsecond=0)
-        newest = max([self.last_modified, *(i.modified for s in SITES for i in catalogue(s))])
+        newest = max([self.last_modified,
+                      *(i.modified for s in ALL_SITES for i in catalogue(s))])
         self.last_modified = max(now, newest + timedelta(seconds=1))
         return self.last_modified
 
     def publish(self, fields: dict[str, Any]) -> Item:
         """Add an item that listings, keyword listings and the feed show first."""
         site, title = fields.get("site"), str(fields.get("title") or "").strip()
-        if site not in SITES or not title:
-            raise BadRequest("publish needs a site (osce or interpol) and a title")
+        if site not in ALL_SITES or not title:
+            raise BadRequest("publish needs a site (osce, interpol or wire) and a title")
         fault = fields.get("fault") or ""
         if fault and fault not in ITEM_FAULTS:
             raise BadRequest(f"unknown item fault {fault!r}; use one of {', '.join(ITEM_FAULTS)}")
@@ -138,21 +143,24 @@ class ReplicaState:
         if site == "osce":
             key = str(FIRST_PUBLISHED_NID + sum(len(v) for v in self.published.values()))
         else:
-            key = interpol_key(day, title)
-            while self.find("interpol", key):
+            key = (wire_key if site == WIRE else interpol_key)(day, title)
+            while self.find(site, key):
                 key += "-2"
+        # WordPress numbers a new post after every other one of the site.
+        post_id = max(i.post_id for i in self.items(WIRE)) + 1 if site == WIRE else 0
+        style = {"interpol": "interpol", WIRE: "agency"}.get(site, "endash") if place else "none"
         item = Item(
             site=site, key=key, title=title, published=None if fault == "missing_date" else day,
             blocks=tuple(Block("p", p) for p in paragraphs),
             relevance=str(fields.get("relevance") or "none"), place=place,
-            style=("interpol" if site == "interpol" else "endash") if place else "none",
-            content_type=str(fields.get("content_type")
-                             or ("Press release" if site == "osce" else "News")),
+            style=style, content_type=str(fields.get("content_type")
+                                          or ("Press release" if site == "osce" else "News")),
             tags=tuple(tags), units=SECTIONS[section][0] if site == "osce" else (),
             section=section if site == "osce" else "",
             layout=str(fields.get("layout") or "2025") if site == "osce" else "",
-            summary=str(fields.get("summary") or ""), date_on_page=fault != "missing_date",
-            with_meta=bool(fields.get("with_meta")), fault=fault,
+            summary=str(fields.get("summary") or (paragraphs[0] if site == WIRE else "")),
+            date_on_page=fault != "missing_date", fault=fault, post_id=post_id,
+            with_meta=bool(fields.get("with_meta")) or site == WIRE,  # Yoast: on every post
             modified=self._next_modified(),
         )
         self.published[site].insert(0, item)

@@ -33,7 +33,9 @@ import logging
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from core.article import Article
@@ -51,8 +53,9 @@ from storage.batch_io import (
 from storage.canonical import canonical_url, guid_for
 from storage.db import utcnow
 from storage.fingerprint import jaccard, normalise, shingle_set
+from storage.models import SOURCE_NAME_CHARS, Source
 from storage.repository import Outcome, UpsertResult
-from storage.stories import match_reason
+from storage.stories import is_third_party, match_reason, may_link
 
 logger = logging.getLogger(__name__)
 
@@ -66,7 +69,8 @@ MATERIAL_FIELDS = ("title", "subtitle", "summary", "body", "place", "published_a
 
 def upsert_articles(session: Session, articles: Sequence[Article]) -> list[UpsertResult]:
     """Insert or update the articles, in order; never commits (the caller's transaction
-    does). Raises before writing anything if an article's URL is unusable."""
+    does). Raises before writing anything if an article's URL is unusable or its source name
+    too long for a source row."""
     if not articles:
         return []
     session.flush()  # the lookups below read the database, not the session
@@ -74,6 +78,8 @@ def upsert_articles(session: Session, articles: Sequence[Article]) -> list[Upser
     state = State(now=utcnow())
     load(session, state, prepared)
     decisions = [_decide(state, p) for p in prepared]
+    if state.new_rows:
+        _add_unknown_sources(session, state.new_rows)
     write(session, state)
     for row, url, _, rule in state.aliases:
         logger.info("Duplicate of item %(item_id)s by %(rule)s: %(url)s",
@@ -84,6 +90,24 @@ def upsert_articles(session: Session, articles: Sequence[Article]) -> list[Upser
 def upsert_article(session: Session, article: Article) -> UpsertResult:
     """upsert_articles for one article."""
     return upsert_articles(session, [article])[0]
+
+
+def _add_unknown_sources(session: Session, rows: list[Row]) -> None:
+    """Give each source storage has no row for (a configured source's first items) a row named
+    after it and homed at its first item's site: the item's foreign key needs one."""
+    homes: dict[str, str] = {}
+    for row in rows:
+        parts = urlsplit(row.canonical_url)
+        homes.setdefault(row.source, f"{parts.scheme}://{parts.netloc}/" if parts.netloc else "")
+    table: Table = Source.__table__  # type: ignore[assignment]
+    known = set(session.scalars(select(table.c.name).where(table.c.name.in_(homes))))
+    missing = [name for name in homes if name not in known]
+    if too_long := [n for n in missing if len(n) > SOURCE_NAME_CHARS]:
+        raise ValueError(f"source name {too_long[0]!r} is longer than {SOURCE_NAME_CHARS} "
+                         "characters")
+    if missing:
+        session.execute(insert(table), [{"name": name, "title": name, "home_url": homes[name]}
+                                        for name in missing])
 
 
 def _prepare(article: Article) -> Prepared:
@@ -176,7 +200,8 @@ def _assign_story(state: State, row: Row) -> None:
     if row.published_at is not None:
         for cand in state.published_between(row.published_at - WINDOW,
                                             row.published_at + WINDOW):
-            if cand.story is None:
+            if cand.story is None or not may_link(row.source, cand.source,
+                                                  cand.story in state.stories_with_own):
                 continue
             found = match_reason(row, cand)
             if found and (best is None or found[2] > best[3]):
@@ -198,6 +223,8 @@ def _assign_story(state: State, row: Row) -> None:
             state.story_first[story] = published  # applied by _write only if earlier
         state.merges.append((row, story, cand, rule, reason))
     row.story = story
+    if not is_third_party(row.source):
+        state.stories_with_own.add(story)
 
 
 

@@ -19,7 +19,7 @@ from storage.fingerprint import fingerprints
 from storage.models import Item, ItemAlias, ItemRevision, Story, StoryMerge
 from storage.repository import Outcome, UpsertResult
 from storage.state import bump
-from storage.stories import STORY_WINDOW_DAYS, place_key
+from storage.stories import OWN_SOURCES, STORY_WINDOW_DAYS, is_third_party, place_key
 
 ITEM: Table = Item.__table__  # type: ignore[assignment]
 STORY: Table = Story.__table__  # type: ignore[assignment]
@@ -130,6 +130,9 @@ class State:
     merges: list[tuple[Row, int | NewStory, Row | None, str, str]] = field(
         default_factory=list)
     story_first: dict[int, datetime] = field(default_factory=dict)  # old story -> earliest
+    # stories holding an organisation's version (storage.stories.may_link), among those of
+    # the loaded third-party rows and those this batch made or joined
+    stories_with_own: set[int | NewStory] = field(default_factory=set)
     bumps: int = 0
 
     def index(self, row: Row) -> None:
@@ -211,7 +214,19 @@ def load(session: Session, state: State, prepared: list[Prepared]) -> None:
         ranges = windows[first:first + _IN_CHUNK // 2]
         _load_rows(session, state, LIGHT,
                    or_(*(ITEM.c.published_at.between(lo, hi) for lo, hi in ranges)))
+    _load_stories_with_own(session, state)
     _load_bodies(session, state, dated)
+
+
+def _load_stories_with_own(session: Session, state: State) -> None:
+    """Which stories of the loaded third-party rows hold an organisation's version (their
+    versions may lie outside the loaded windows, hence a query)."""
+    stories = {r.story for r in state.rows.values()
+               if isinstance(r.story, int) and is_third_party(r.source)}
+    for chunk in _chunks(stories):
+        state.stories_with_own.update(session.scalars(
+            select(ITEM.c.story_id).distinct()
+            .where(ITEM.c.story_id.in_(chunk), ITEM.c.source.in_(OWN_SOURCES))))
 
 
 def _merged(windows: Iterable[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:

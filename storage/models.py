@@ -16,11 +16,14 @@ from storage.db import Base, utcnow
 MAX_ID = 2**31 - 1
 
 
+SOURCE_NAME_CHARS = 32
+
+
 class Source(Base):
     """A watched site and its health, updated after every run."""
 
     __tablename__ = "source"
-    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(SOURCE_NAME_CHARS), primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
     home_url: Mapped[str] = mapped_column(String(500))
     health_state: Mapped[str] = mapped_column(String(16), default="unknown")  # ok|degraded|alarm

@@ -7,6 +7,14 @@ within STORY_WINDOW_DAYS (storage.batch decides it) by one of three rules, tried
   title        most of the meaningful title words shared;
   place_terms  same place and several shared multi-word terms (a speech and a news item on the
                day a joint plan was signed share "joint action plan", not wording).
+
+Third parties (any source but the organisations' own newsrooms: a configured source, or a name
+storage has never heard of) report on many events, often in one place and with the same
+boilerplate, so they must not glue stories together (may_link): a third party's item joins a
+story only through an organisation's version, never through another third-party item; and an
+organisation's item joins a third party's story only while no organisation's version is in it
+(the report stands alone). So every third-party item in a story was matched with one of the
+organisation's versions, and a third-party item links at most one organisation's item to it.
 """
 
 from __future__ import annotations
@@ -16,7 +24,7 @@ import re
 from functools import lru_cache
 from typing import Protocol
 
-from core.sources import ORGANISATIONS
+from core.sources import ORGANISATIONS, SOURCES
 from storage.fingerprint import STOPWORDS, hamming, normalise, significant_words
 
 STORY_WINDOW_DAYS = 3
@@ -27,6 +35,30 @@ PLACE_SHARED_BIGRAMS = 4
 _ORG_WORDS = frozenset(ORGANISATIONS) | frozenset({
     "icpo", "organization", "security", "cooperation", "europe", "international", "criminal",
     "police"})
+
+
+# The organisations' own newsrooms, in registry order: their versions lead a story.
+OWN_SOURCES = tuple(name for name, source in SOURCES.items()
+                    if source.speaks_for in ORGANISATIONS)
+
+
+def is_third_party(source: str) -> bool:
+    return source not in OWN_SOURCES
+
+
+def version_rank(source: str) -> int:
+    """Where a source's version stands among a story's versions: the organisations' own in
+    registry order, then every third party."""
+    return OWN_SOURCES.index(source) if source in OWN_SOURCES else len(OWN_SOURCES)
+
+
+def may_link(new_source: str, cand_source: str, cand_story_has_own: bool) -> bool:
+    """Whether an item of `new_source` may join a story through an item of `cand_source`
+    (see the module doc): a third-party candidate links only an organisation's item, and only
+    while its story holds no organisation's version."""
+    if is_third_party(cand_source):
+        return not is_third_party(new_source) and not cand_story_has_own
+    return True
 
 
 # Cached: storage.batch compares a new item with every candidate of the window, and each

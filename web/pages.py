@@ -36,6 +36,7 @@ from feeds.text import is_web_url
 from storage.models import CrawlRun, Item, Source, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
+from storage.stories import version_rank
 from storage.views import iso_published, item_detail_json, story_json
 from web.api import MAX_ID, recent_runs, source_json
 from web.browse import make_query, search_page
@@ -163,8 +164,8 @@ def story_page(request: Request, story_id: str, session: SessionDep) -> HTMLResp
     story = _find(session, Story, story_id)
     if story is None:
         return _missing(request, session, f"story {story_id}")
-    versions = sorted(story.items, key=lambda i: (list(SOURCES).index(i.source)
-                                                  if i.source in SOURCES else 9, i.id))
+    # the organisations' own versions first (registry order), then third parties' reports
+    versions = sorted(story.items, key=lambda i: (version_rank(i.source), i.id))
     return render(request, session, "story.html.j2", story=story, versions=versions,
                   detail=story_json(session, story))
 

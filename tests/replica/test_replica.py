@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import socket
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterator
-from dataclasses import dataclass
 from datetime import timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 
 import lxml.etree
 import lxml.html
 import pytest
+from replica_http import get, walk
 
 from replica.inventory import catalogue
 from replica.server import ReplicaError, ReplicaHandle, serve_replica
@@ -22,35 +20,6 @@ from replica.server import ReplicaError, ReplicaHandle, serve_replica
 OSCE_LISTING, INTERPOL_LISTING = "/press-releases", "/en/News-and-Events/News"
 RSS = "/en/News-and-Events/News/rss"
 SEED_000 = "/secretariat/441263"
-
-
-@dataclass
-class Reply:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def tree(self) -> lxml.html.HtmlElement:
-        return lxml.html.document_fromstring(self.body)
-
-
-class NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args: object, **kwargs: object) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(NoRedirect)
-
-
-def get(url: str, headers: dict[str, str] | None = None, timeout: float = 10) -> Reply:
-    try:
-        with OPENER.open(urllib.request.Request(url, headers=headers or {}),
-                         timeout=timeout) as response:
-            return Reply(response.status, {k.lower(): v for k, v in response.headers.items()},
-                         response.read())
-    except urllib.error.HTTPError as err:
-        return Reply(err.code, {k.lower(): v for k, v in err.headers.items()}, err.read())
 
 
 @pytest.fixture(scope="module")
@@ -64,19 +33,6 @@ def replica(server: ReplicaHandle) -> Iterator[ReplicaHandle]:
     server.reset()
     yield server
     server.reset()
-
-
-def walk(replica: ReplicaHandle, start: str, next_css: str) -> list[Reply]:
-    """Follow a listing's own next links to the end."""
-    pages, url = [], replica.url(start)
-    while url:
-        reply = get(url)
-        assert reply.status == 200, url
-        pages.append(reply)
-        links = reply.tree.cssselect(next_css)
-        url = replica.url(links[0].get("href")) if links else ""
-        assert len(pages) < 50, "the next links never end"
-    return pages
 
 
 def test_robots_txt_carries_both_sites_rules(replica: ReplicaHandle) -> None:
