@@ -136,7 +136,7 @@ def make_scheduler(cfg: Config) -> AsyncIOScheduler:
         job_defaults=JOB_DEFAULTS, timezone=UTC)
 
 
-async def _stop_crawls(db_url: str, grace_s: float) -> None:
+async def _stop_crawls(db_url: str, grace_s: float, instance: str) -> None:
     """Let running crawls finish for grace_s, then kill them and record them abandoned."""
     deadline = time.monotonic() + grace_s
     if jobs.running():
@@ -149,7 +149,7 @@ async def _stop_crawls(db_url: str, grace_s: float) -> None:
     deadline = time.monotonic() + KILL_WAIT_S
     while jobs.running() and time.monotonic() < deadline:
         for source in jobs.running():
-            await asyncio.to_thread(jobs.abandon_crawl, db_url, source, reason)
+            await asyncio.to_thread(jobs.abandon_crawl, db_url, source, reason, instance)
         await asyncio.sleep(0.2)
     if jobs.running():
         logger.error("Crawls still running at exit: %(sources)s", {"sources": jobs.running()})
@@ -197,9 +197,9 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
             schedule.record(session, job.args[0], job.next_run_time,
                             "first check after start" if job.id in added else
                             "planned before the monitor restarted")
-    logger.info("Monitor started: %(added)s job(s) added, %(removed)s removed; alert delivery "
-                "every %(retry)g s", {"added": len(added), "removed": len(removed),
-                                      "retry": retry_s})
+    logger.info("Monitor %(instance)s started: %(added)s job(s) added, %(removed)s removed; "
+                "alert delivery every %(retry)g s", {"instance": cfg.instance, "added": len(added),
+                                                     "removed": len(removed), "retry": retry_s})
 
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -208,7 +208,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     logger.info("Stopping: no new checks")
     jobs.SLOTS.close()  # checks waiting for a slot give up: no crawl starts now
     scheduler.shutdown(wait=False)
-    await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"))
+    await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"), cfg.instance)
     server.should_exit = True
     await serving
     stopped.cancel()
