@@ -50,7 +50,8 @@ def holder_name(instance: str) -> str:
 def db_now(session: Session) -> datetime:
     """The database's time on PostgreSQL (one clock for every host); this host's on SQLite."""
     if session.get_bind().dialect.name == "postgresql":
-        return session.execute(select(func.clock_timestamp())).scalar_one()  # type: ignore[no-any-return]
+        now: datetime = session.execute(select(func.clock_timestamp())).scalar_one()
+        return now
     return utcnow()
 
 
