@@ -196,7 +196,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
                         {"job": job.id, "trigger": job.trigger, "next": job.next_run_time})
             schedule.record(session, job.args[0], job.next_run_time,
                             "first check after start" if job.id in added else
-                            "planned before the monitor restarted")
+                            "planned before the monitor restarted", keep_future=True)
     logger.info("Monitor %(instance)s started: %(added)s job(s) added, %(removed)s removed; "
                 "alert delivery every %(retry)g s", {"instance": cfg.instance, "added": len(added),
                                                      "removed": len(removed), "retry": retry_s})

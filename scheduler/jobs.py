@@ -77,6 +77,8 @@ def check_source(name: str) -> dict[str, Any]:
     with session_scope(cfg.database_url) as session:
         primed = is_primed(session, name)
         taken = schedule.claim(session, cfg, name)
+        if not taken and (lease := locks.holder(session, name)):  # no child just to hear it
+            taken = f"a crawl of {name} is already running ({lease.holder})"
     if taken:  # not an error and no run: the monitor that has the slot checks the source
         logger.info("Skipped %(source)s: %(reason)s", {"source": name, "reason": taken})
         return {"status": "busy", "source": name, "run_id": None, "reason": taken}

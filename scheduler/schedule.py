@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from core.config import Config, ConfigError
 from core.sources import registry
 from scheduler import planner, spread
+from storage.db import utcnow
 from storage.locks import db_now
 from storage.models import CrawlRun, Item, Source
 
@@ -163,7 +164,12 @@ def claim(session: Session, cfg: Config, source: str) -> str | None:
             f"{src.next_check_at:%H:%M:%S}: {src.next_check_why})")
 
 
-def record(session: Session, source: str, at: datetime | None, why: str) -> None:
+def record(session: Session, source: str, at: datetime | None, why: str, *,
+           keep_future: bool = False) -> None:
+    """Show the source's next check; with keep_future, leave a plan that is still ahead (a
+    monitor starting beside another must not pull the shared slot to now)."""
     src = session.get(Source, source)
+    if src is not None and keep_future and src.next_check_at and src.next_check_at > utcnow():
+        return
     if src is not None:
         src.next_check_at, src.next_check_why = at, why[:200]
