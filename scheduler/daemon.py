@@ -23,7 +23,8 @@ source: interval_minutes, or its older name check_every_min, in a
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
 COOPWATCH_JITTER_S, COOPWATCH_MAX_PARALLEL_CRAWLS, COOPWATCH_ALERT_RETRY_S,
 COOPWATCH_SHUTDOWN_GRACE_S,
-COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S).
+COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S), COOPWATCH_INSTANCE
+(this monitor's name; several monitors may share one PostgreSQL: README "Running two monitors").
 """
 
 from __future__ import annotations
