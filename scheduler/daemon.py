@@ -161,6 +161,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     from web.server import make_server
 
     wanted_jobs(cfg)  # a bad interval fails here, before anything starts
+    cfg.get_seconds("COOPWATCH_LEASE_S")  # and a bad lease, which each crawl child reads
     hub = websub_for(cfg)  # and a bad hub URL
     jobs.SLOTS.open(slots.max_parallel(cfg))  # and a bad COOPWATCH_MAX_PARALLEL_CRAWLS
     stop = stop or asyncio.Event()

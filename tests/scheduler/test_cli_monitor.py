@@ -107,5 +107,9 @@ def test_mistakes_are_one_clear_line(archive: str, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("COOPWATCH_CHECK_EVERY_MIN", "soon")
     code, _, err = cw("run")
     assert code == 1 and "COOPWATCH_CHECK_EVERY_MIN must be a number" in err
+    monkeypatch.setenv("COOPWATCH_CHECK_EVERY_MIN", "30")
+    monkeypatch.setenv("COOPWATCH_LEASE_S", "0")
+    code, _, err = cw("run")
+    assert code == 1 and "COOPWATCH_LEASE_S must be a number of seconds above 0" in err
     with session_scope(archive) as session:
         assert session.get_one(Source, "osce").health_state == "unknown"
