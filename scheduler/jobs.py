@@ -144,9 +144,11 @@ def abandon_crawl(db_url: str, source: str, reason: str, instance: str) -> int |
         if run.pid and pid_alive(run.pid):
             # crawl_in_child starts each child in its own session: its group is its pid
             os.killpg(run.pid, signal.SIGKILL)
+        # Recorded first, as soon after the kill as can be: the check's own thread, seeing its
+        # child die, would otherwise close the run as "killed".
+        mark_run(session, run.id, "abandoned", reason)  # with what it had stored
         if run.pid:
             locks.release_killed(session, run.pid)
-        mark_run(session, run.id, "abandoned", reason)  # with what it had stored
         logger.warning("Abandoned run %(run_id)s of %(source)s: %(reason)s",
                        {"run_id": run.id, "source": source, "reason": reason})
         return run.id
