@@ -143,7 +143,7 @@ def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         emit_json(rows)
         return
     table = Table("source", "state", "open alarms", "last success", "last error",
-                  "streak", "last new item", "304 ratio", "next check (why)")
+                  "streak", "last new item", "304 ratio", "next check (why)", "crawling")
     for r in rows:
         ratio = "n/a" if r["not_modified_ratio"] is None else f"{r['not_modified_ratio']:.0%}"
         error = f"{r['last_error_at'] or 'never'} {r['last_error'] or ''}".strip()
@@ -152,7 +152,9 @@ def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
                                   r["last_new_item"] or "never", ratio,
                                   f"{r['next_check']} ({r['next_check_why']})"
                                   if r["next_check"] else
-                                  "not scheduled (the monitor sets it)")))
+                                  "not scheduled (the monitor sets it)",
+                                  f"{r['lease']['holder']} until {r['lease']['until']}"
+                                  if r["lease"] else "-")))
     Console().print(table)  # made per command: rich reads COLUMNS when made
     if hub is not None:
         typer.echo(f"WebSub hub {cfg['COOPWATCH_WEBSUB_HUB']}: {hub}")

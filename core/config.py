@@ -9,6 +9,7 @@ Tables in the TOML file (``[relevance]``) configure subsystems and are read by t
 from __future__ import annotations
 
 import os
+import socket
 import tomllib
 from dataclasses import dataclass
 from functools import cached_property
@@ -94,6 +95,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_BASE_URL", "",
            "Crawl every source from this base URL instead of its site (the replica, a mirror)"),
     Option("COOPWATCH_JITTER_S", 120, "Up to this many seconds of random delay per check"),
+    Option("COOPWATCH_INSTANCE", "",
+           "Name of this monitor in crawl leases, run records and logs, so several monitors "
+           "on one PostgreSQL tell apart (default: HOSTNAME-PID)"),
+    Option("COOPWATCH_LEASE_S", 60,
+           "Seconds a crawl's lease on its source lasts without a heartbeat (renewed every "
+           "third of it); a source whose crawl died is taken over after this"),
     Option("COOPWATCH_SHUTDOWN_GRACE_S", 30,
            "On SIGTERM, seconds a running crawl may take to finish before it is killed"),
     Option("COOPWATCH_ALERT_MAX_TRIES", 8, "Delivery attempts before an alert is marked dead"),
@@ -156,6 +163,11 @@ class Config:
     @cached_property
     def data_dir(self) -> Path:
         return Path(self.values["COOPWATCH_DATA_DIR"]).expanduser()
+
+    @property
+    def instance(self) -> str:
+        """This monitor's name (COOPWATCH_INSTANCE, default HOSTNAME-PID)."""
+        return str(self.values["COOPWATCH_INSTANCE"] or f"{socket.gethostname()}-{os.getpid()}")
 
     @property
     def database_url(self) -> str:

@@ -1,8 +1,9 @@
 """Run one crawl in a child process (`python -m crawler.run`) and return its summary.
 
 The child is killed (its whole process group) after timeout_s and its run recorded as `killed`,
-counting what it had stored; its lock is then free, because a lock whose holder died is taken
-over. The child dies with us: it watches its stdin, which only we hold open (--exit-with-parent).
+counting what it had stored; its lease on the source is freed then and there (we know it is
+dead). The child gets our COOPWATCH_INSTANCE, so its lease and run name this monitor. The
+child dies with us: it watches its stdin, which only we hold open (--exit-with-parent).
 Ctrl-C asks it to stop gracefully (a second Ctrl-C, or STOP_GRACE_S, kills it) and raises
 CrawlInterrupted with the run's summary.
 """
@@ -24,6 +25,7 @@ from sqlalchemy import select
 
 from core.config import load_config
 from crawler.run import STOP_LINE
+from storage import locks
 from storage.db import session_scope
 from storage.models import CrawlRun
 from storage.runs import mark_run
@@ -68,6 +70,7 @@ def crawl_in_child(source: str, *, base_url: str | None = None, since: date | No
     cmd = child_command(source, base_url=base_url, since=since, max_pages=max_pages,
                         dry_run=dry_run, trigger=trigger)
     child_env = {**os.environ, **(env or {})}
+    child_env["COOPWATCH_INSTANCE"] = load_config(child_env).instance
     # Its own session, so the terminal's Ctrl-C reaches only us: we stop it gracefully.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE if on_log else stderr, env=child_env,
@@ -147,12 +150,14 @@ def parse_summary(out: str, source: str, returncode: int) -> dict[str, Any]:
 def _close_runs_of(pid: int, source: str, status: str, reason: str,
                    env: dict[str, str]) -> dict[str, Any]:
     """Record the runs a dead child left open, with what they stored; the last one's summary."""
-    url = load_config(env).database_url
+    cfg = load_config(env)
     summary: dict[str, Any] = {"status": status, "source": source, "run_id": None,
                                "reason": reason}
-    with session_scope(url) as session:
+    with session_scope(cfg.database_url) as session:
         ids = session.scalars(select(CrawlRun.id).where(
-            CrawlRun.pid == pid, CrawlRun.finished_at.is_(None))).all()
+            CrawlRun.pid == pid, CrawlRun.instance == cfg.instance,
+            CrawlRun.finished_at.is_(None))).all()
         for run_id in ids:
             summary = mark_run(session, run_id, status, reason) or summary
+        locks.release_killed(session, pid)
     return summary

@@ -1,11 +1,12 @@
-"""Record every crawl: take the source's lock, open a run row, keep its counts current while
-it runs, and at the end turn the stats into the run's status, reason, counts and health
+"""Record every crawl: take the source's lease (renewed by a heartbeat while the crawl runs),
+open a run row, keep its counts current while it runs, and at the end turn the stats into the
+run's status, reason, counts and health
 signals.
 
 Used by both entries (`scrapy crawl …` and `python -m crawler.run …`), so a crawl started
 either way is locked and recorded alike. The summary is left in stats under
 coopwatch/summary for crawler.run to print. Settings: COOPWATCH_DATABASE_URL, COOPWATCH_DRY_RUN,
-COOPWATCH_TRIGGER, COOPWATCH_FALLBACK_ALARM_SHARE.
+COOPWATCH_TRIGGER, COOPWATCH_FALLBACK_ALARM_SHARE, COOPWATCH_INSTANCE, COOPWATCH_LEASE_S.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from datetime import timedelta
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -54,6 +56,8 @@ STOPPED = {
     "interrupted": "stopped on request (Ctrl-C) before the end",
     "parent_gone": "the coopwatch process that started it died: stopped before the end",
     "shutdown": "stopped by a signal (SIGINT or SIGTERM) before the end",
+    "lease_lost": "its lease on the source ran out and another crawl took it over: stopped "
+                  "before the end",
 }
 
 
@@ -167,8 +171,10 @@ class RunRecorder:
         self.dry_run = settings.getbool("COOPWATCH_DRY_RUN")
         self.trigger = settings.get("COOPWATCH_TRIGGER", "cli")
         self.fallback_share = settings.getfloat("COOPWATCH_FALLBACK_ALARM_SHARE", 0.5)
+        self.instance = settings.get("COOPWATCH_INSTANCE", "")
+        self.lease = timedelta(seconds=settings.getfloat("COOPWATCH_LEASE_S", 60))
         self.run_id: int | None = None
-        self.locked = False
+        self.heartbeat: locks.Heartbeat | None = None
         self.next_progress = 0.0  # time.monotonic() after which the next response records it
 
     @classmethod
@@ -222,23 +228,35 @@ class RunRecorder:
                                                             "source": spider.name})
 
     def open_run(self, source: str) -> None:
-        # A plain session: acquiring the lock commits on its own, before the run row.
+        # A plain session: acquiring the lease commits on its own, before the run row.
         with session_factory(self.url)() as session:
-            locks.acquire(session, source)
-            self.locked = True
+            locks.acquire(session, source, instance=self.instance, lease=self.lease)
+            self.heartbeat = locks.Heartbeat(self.url, source, self.instance, self.lease,
+                                             on_lost=self.lease_lost)
+            self.heartbeat.start()
             if stale := close_stale_runs(session, source, "its crawl process died without "
                                                           "recording an end (killed?)"):
                 logger.warning("Closed run(s) %(ids)s of %(source)s as abandoned",
                                {"ids": stale, "source": source})
-            run = start_run(session, source, self.trigger, os.getpid())
+            run = start_run(session, source, self.trigger, os.getpid(), self.instance)
+            locks.set_run(session, source, self.instance, run.id)
             session.commit()
             self.run_id = run.id
 
     def release(self, source: str) -> None:
-        if self.locked:
+        if self.heartbeat is not None:
+            self.heartbeat.stop()
+            self.heartbeat = None
             with session_factory(self.url)() as session:
                 locks.release(session, source)
-            self.locked = False
+
+    def lease_lost(self) -> None:
+        """From the heartbeat's thread: another process crawls the source now, so stop."""
+        from twisted.internet import reactor
+
+        from crawler.run import close_spider
+
+        reactor.callFromThread(close_spider, self.crawler, "lease_lost")  # type: ignore[attr-defined]
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         stats = self.crawler.stats

@@ -31,6 +31,8 @@ def config_settings(cfg: Config) -> dict[str, Any]:
         "COOPWATCH_FULL_LISTING_EVERY_H": cfg.get_float("COOPWATCH_FULL_LISTING_EVERY_H"),
         "COOPWATCH_RELEVANCE": cfg.table("relevance"),
         "COOPWATCH_FALLBACK_ALARM_SHARE": cfg.get_float("COOPWATCH_FALLBACK_ALARM_SHARE"),
+        "COOPWATCH_INSTANCE": cfg.instance,
+        "COOPWATCH_LEASE_S": cfg.get_seconds("COOPWATCH_LEASE_S"),
     }
 
 

@@ -23,7 +23,8 @@ source: interval_minutes, or its older name check_every_min, in a
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
 COOPWATCH_JITTER_S, COOPWATCH_MAX_PARALLEL_CRAWLS, COOPWATCH_ALERT_RETRY_S,
 COOPWATCH_SHUTDOWN_GRACE_S,
-COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S).
+COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S), COOPWATCH_INSTANCE
+(this monitor's name; several monitors may share one PostgreSQL: README "Running two monitors").
 """
 
 from __future__ import annotations
@@ -136,7 +137,7 @@ def make_scheduler(cfg: Config) -> AsyncIOScheduler:
         job_defaults=JOB_DEFAULTS, timezone=UTC)
 
 
-async def _stop_crawls(db_url: str, grace_s: float) -> None:
+async def _stop_crawls(db_url: str, grace_s: float, instance: str) -> None:
     """Let running crawls finish for grace_s, then kill them and record them abandoned."""
     deadline = time.monotonic() + grace_s
     if jobs.running():
@@ -149,7 +150,7 @@ async def _stop_crawls(db_url: str, grace_s: float) -> None:
     deadline = time.monotonic() + KILL_WAIT_S
     while jobs.running() and time.monotonic() < deadline:
         for source in jobs.running():
-            await asyncio.to_thread(jobs.abandon_crawl, db_url, source, reason)
+            await asyncio.to_thread(jobs.abandon_crawl, db_url, source, reason, instance)
         await asyncio.sleep(0.2)
     if jobs.running():
         logger.error("Crawls still running at exit: %(sources)s", {"sources": jobs.running()})
@@ -160,6 +161,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     from web.server import make_server
 
     wanted_jobs(cfg)  # a bad interval fails here, before anything starts
+    cfg.get_seconds("COOPWATCH_LEASE_S")  # and a bad lease, which each crawl child reads
     hub = websub_for(cfg)  # and a bad hub URL
     jobs.SLOTS.open(slots.max_parallel(cfg))  # and a bad COOPWATCH_MAX_PARALLEL_CRAWLS
     stop = stop or asyncio.Event()
@@ -196,10 +198,10 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
                         {"job": job.id, "trigger": job.trigger, "next": job.next_run_time})
             schedule.record(session, job.args[0], job.next_run_time,
                             "first check after start" if job.id in added else
-                            "planned before the monitor restarted")
-    logger.info("Monitor started: %(added)s job(s) added, %(removed)s removed; alert delivery "
-                "every %(retry)g s", {"added": len(added), "removed": len(removed),
-                                      "retry": retry_s})
+                            "planned before the monitor restarted", keep_future=True)
+    logger.info("Monitor %(instance)s started: %(added)s job(s) added, %(removed)s removed; "
+                "alert delivery every %(retry)g s", {"instance": cfg.instance, "added": len(added),
+                                                     "removed": len(removed), "retry": retry_s})
 
     stopped = asyncio.create_task(stop.wait())
     await asyncio.wait({serving, stopped}, return_when=asyncio.FIRST_COMPLETED)
@@ -208,7 +210,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     logger.info("Stopping: no new checks")
     jobs.SLOTS.close()  # checks waiting for a slot give up: no crawl starts now
     scheduler.shutdown(wait=False)
-    await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"))
+    await _stop_crawls(db_url, cfg.get_float("COOPWATCH_SHUTDOWN_GRACE_S"), cfg.instance)
     server.should_exit = True
     await serving
     stopped.cancel()

@@ -1,7 +1,9 @@
 """What the daemon's jobs do, as plain functions of picklable arguments (APScheduler stores a
 reference to the function and its arguments, never an object):
 
-    check_source(name)  wait for a crawl slot (scheduler.slots), the crawl path
+    check_source(name)  claim this interval's check of the source (scheduler.schedule.claim:
+                        with several monitors on one database, one wins, the others skip),
+                        wait for a crawl slot (scheduler.slots), the crawl path
                         (scheduler.path: crawl in a child → judge health → deliver due
                         alerts), then plan the next check (scheduler.schedule)
     deliver_alerts()    one delivery pass (retries come due between crawls)
@@ -9,9 +11,10 @@ reference to the function and its arguments, never an object):
 
 Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (the monitor is
 stopping and the crawl outlived its grace period) and `recover_runs` (runs left open by a
-process that died, found when the monitor starts). An abandoned run is neither a success nor
-a failure of its source, so it changes no source field: no error streak, no priming.
-Settings: COOPWATCH_BASE_URL, COOPWATCH_CRAWL_TIMEOUT_S.
+process that died, found when the monitor starts: no live lease covers them). An abandoned run
+is neither a success nor a failure of its source, so it changes no source field: no error
+streak, no priming. A skipped check (another monitor's slot or lease) is no run at all.
+Settings: COOPWATCH_BASE_URL, COOPWATCH_CRAWL_TIMEOUT_S, COOPWATCH_INSTANCE.
 """
 
 from __future__ import annotations
@@ -32,8 +35,9 @@ from scheduler import schedule
 from scheduler.alerts import DeliveryReport
 from scheduler.path import crawl_source, deliver_due
 from scheduler.slots import CrawlSlots, SlotsClosed, hosts_of
+from storage import locks
 from storage.db import session_scope, utcnow
-from storage.models import CrawlRun
+from storage.models import CrawlLock, CrawlRun
 from storage.runs import is_primed, mark_run
 
 logger = logging.getLogger(__name__)
@@ -72,6 +76,12 @@ def check_source(name: str) -> dict[str, Any]:
     cfg = load_config()
     with session_scope(cfg.database_url) as session:
         primed = is_primed(session, name)
+        taken = schedule.claim(session, cfg, name)
+        if not taken and (lease := locks.holder(session, name)):  # no child just to hear it
+            taken = f"a crawl of {name} is already running ({lease.holder})"
+    if taken:  # not an error and no run: the monitor that has the slot checks the source
+        logger.info("Skipped %(source)s: %(reason)s", {"source": name, "reason": taken})
+        return {"status": "busy", "source": name, "run_id": None, "reason": taken}
     if not primed:
         logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
                     "alerts", {"source": name})
@@ -88,7 +98,7 @@ def check_source(name: str) -> dict[str, Any]:
         return summary  # abandon_crawl recorded it
     log = {"source": name, "run_id": summary.get("run_id"), "status": summary.get("status"),
            "new": summary.get("new", 0), "reason": summary.get("reason") or ""}
-    if summary.get("status") == "busy":  # a CLI crawl holds the lock: it will do the work
+    if summary.get("status") == "busy":  # another crawl holds the lease: it does the work
         logger.info("Skipped %(source)s: %(reason)s", log)
     else:
         logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s",
@@ -119,31 +129,43 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def abandon_crawl(db_url: str, source: str, reason: str) -> int | None:
-    """Kill this source's scheduled crawl child and record its run as abandoned.
+def abandon_crawl(db_url: str, source: str, reason: str, instance: str) -> int | None:
+    """Kill this monitor's (`instance`) scheduled crawl child of `source`, free its lease and
+    record its run as abandoned.
 
     Returns the run id, or None when the child has not opened its run yet (try again)."""
     with session_scope(db_url) as session:
         run = session.scalar(select(CrawlRun).where(  # ix_crawl_run__source_started_at
             CrawlRun.source == source, CrawlRun.trigger == "schedule",
-            CrawlRun.finished_at.is_(None)).order_by(CrawlRun.id.desc()))
+            CrawlRun.instance == instance, CrawlRun.finished_at.is_(None))
+            .order_by(CrawlRun.id.desc()))
         if run is None:
             return None
         if run.pid and pid_alive(run.pid):
             # crawl_in_child starts each child in its own session: its group is its pid
             os.killpg(run.pid, signal.SIGKILL)
+        # Recorded first, as soon after the kill as can be: the check's own thread, seeing its
+        # child die, would otherwise close the run as "killed".
         mark_run(session, run.id, "abandoned", reason)  # with what it had stored
+        if run.pid:
+            locks.release_killed(session, run.pid)
         logger.warning("Abandoned run %(run_id)s of %(source)s: %(reason)s",
                        {"run_id": run.id, "source": source, "reason": reason})
         return run.id
 
 
 def recover_runs(db_url: str) -> list[int]:
-    """Record as abandoned the open runs whose process is gone (the monitor or a CLI crawl
-    was killed). Pids are checked on this host: run crawls on one host."""
+    """Record as abandoned the open runs no live lease covers: their crawl died (a monitor, a
+    CLI crawl or a whole host was killed). A run under a live lease, on any host, is left
+    alone; so are the open runs of a source whose new holder has not opened its run yet (it
+    closes them itself)."""
     with session_scope(db_url) as session:
+        now = locks.db_now(session)
+        leases = session.scalars(select(CrawlLock).where(CrawlLock.expires_at > now)).all()
+        covered = {lease.run_id for lease in leases}
+        starting = {lease.source for lease in leases if lease.run_id is None}
         open_runs = session.scalars(select(CrawlRun).where(CrawlRun.finished_at.is_(None)))
-        dead = [run for run in open_runs if not (run.pid and pid_alive(run.pid))]
+        dead = [run for run in open_runs if run.id not in covered and run.source not in starting]
         for run in dead:  # counted with what they had stored, as a CLI crawl counts them
             mark_run(session, run.id, "abandoned",
                      "its crawl process died without recording an end (killed?)")

@@ -14,6 +14,12 @@ midway between the check that found it and the completed check before (planner.o
 The first-seen time of a backfilled or seeded item is only the moment of the backfill, so for
 those the item's own publication time is used — when it has a time of day: a date alone
 (stored as midnight UTC) says nothing about the hour and is left out.
+
+Several monitors on one database share each source's plan: source.next_check_at is the slot.
+A check first claims it (claim: a conditional UPDATE that only succeeds when the slot is due,
+and moves it one interval on), so of the monitors whose jobs fire for the same interval one
+crawls and the others skip; the winner records its plan after the check. A winner that dies
+leaves the slot due again after one interval, for whichever monitor fires next.
 """
 
 from __future__ import annotations
@@ -23,12 +29,14 @@ import random
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.orm import Session
 
 from core.config import Config, ConfigError
 from core.sources import registry
 from scheduler import planner, spread
+from storage.db import utcnow
+from storage.locks import db_now
 from storage.models import CrawlRun, Item, Source
 
 COMPLETED = ("ok", "errors")
@@ -135,7 +143,33 @@ def with_jitter(at: datetime, cfg: Config, rng: random.Random | None = None) -> 
     return at + timedelta(seconds=(rng or random).uniform(0, jitter)) if jitter > 0 else at
 
 
-def record(session: Session, source: str, at: datetime | None, why: str) -> None:
+def claim(session: Session, cfg: Config, source: str) -> str | None:
+    """Claim this interval's check of `source` for this monitor; None when claimed, else why
+    not (another monitor has the slot). The slot moves one interval on (the fixed one, or the
+    adaptive schedule's shortest); a tenth of it early still counts as due, so a slot recorded
+    a moment after the job's own time does not make that job skip."""
+    every = fixed_every_s(cfg, source)
+    gap = timedelta(seconds=every) if every is not None else budget(cfg, source).min_interval
+    now = db_now(session)
+    claimed = session.execute(update(Source).where(
+        Source.name == source,
+        or_(Source.next_check_at.is_(None), Source.next_check_at <= now + gap / 10))
+        .values(next_check_at=now + gap, next_check_why=f"checking now ({cfg.instance})"[:200]))
+    if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        return None
     src = session.get(Source, source)
+    if src is None:  # no row to claim: the crawl says what is wrong
+        return None
+    return (f"another monitor has this interval's check (next check "
+            f"{src.next_check_at:%H:%M:%S}: {src.next_check_why})")
+
+
+def record(session: Session, source: str, at: datetime | None, why: str, *,
+           keep_future: bool = False) -> None:
+    """Show the source's next check; with keep_future, leave a plan that is still ahead (a
+    monitor starting beside another must not pull the shared slot to now)."""
+    src = session.get(Source, source)
+    if src is not None and keep_future and src.next_check_at and src.next_check_at > utcnow():
+        return
     if src is not None:
         src.next_check_at, src.next_check_why = at, why[:200]

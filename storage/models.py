@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import BigInteger, ForeignKey, Index, String, Text, UniqueConstraint
@@ -14,6 +14,8 @@ from storage.db import Base, utcnow
 # The largest id a row can have: ids are 32-bit INTEGER on PostgreSQL, so a larger one names
 # no row (and would be refused by the driver or the server rather than found missing).
 MAX_ID = 2**31 - 1
+# The lease of a crawl lock written without one (COOPWATCH_LEASE_S's default).
+DEFAULT_LEASE = timedelta(seconds=60)
 
 
 SOURCE_NAME_CHARS = 32
@@ -144,6 +146,7 @@ class CrawlRun(Base):
     status: Mapped[str] = mapped_column(String(16), default="running")
     reason: Mapped[str | None] = mapped_column(Text)
     pid: Mapped[int | None]
+    instance: Mapped[str | None] = mapped_column(String(200))  # COOPWATCH_INSTANCE of the crawl
     dry_run: Mapped[bool] = mapped_column(default=False)
     requests: Mapped[int] = mapped_column(default=0)
     not_modified: Mapped[int] = mapped_column(default=0)  # 304 answers
@@ -160,15 +163,18 @@ class CrawlRun(Base):
 
 
 class CrawlLock(Base):
-    """One crawl per source at a time, across the daemon, the CLI and the API."""
+    """One crawl per source at a time, across the daemon, the CLI, the API and several monitors
+    on one database: a lease (storage.locks) its holder renews until expires_at."""
 
     __tablename__ = "crawl_lock"
     source: Mapped[str] = mapped_column(ForeignKey("source.name"), primary_key=True)
-    holder: Mapped[str] = mapped_column(String(200))  # "pid@host"
+    holder: Mapped[str] = mapped_column(String(200))  # "INSTANCE (pid@host)"
+    instance: Mapped[str] = mapped_column(String(200), default="")
     pid: Mapped[int]
     host: Mapped[str] = mapped_column(String(200))
     run_id: Mapped[int | None]
     acquired_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(default=lambda: utcnow() + DEFAULT_LEASE)
 
 
 class HealthAlarm(Base):

@@ -21,8 +21,9 @@ FAILED_STATUSES = frozenset({"failed", "blocked", "killed"})
 NEUTRAL_STATUSES = frozenset({"abandoned", "busy"})
 
 
-def start_run(session: Session, source: str, trigger: str, pid: int) -> CrawlRun:
-    run = CrawlRun(source=source, trigger=trigger, pid=pid, status="running")
+def start_run(session: Session, source: str, trigger: str, pid: int,
+              instance: str | None = None) -> CrawlRun:
+    run = CrawlRun(source=source, trigger=trigger, pid=pid, instance=instance, status="running")
     session.add(run)
     session.flush()
     return run

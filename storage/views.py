@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from storage import locks
 from storage.models import CrawlRun, HealthAlarm, Item, ItemAlias, Source, Story, StoryMerge
 
 
@@ -107,6 +108,7 @@ def source_json(session: Session, src: Source) -> dict[str, Any]:
                func.coalesce(func.sum(runs.c.not_modified), 0))).one()
     alarms = session.scalars(select(HealthAlarm).where(
         HealthAlarm.source == src.name, HealthAlarm.resolved_at.is_(None)))
+    lease = locks.holder(session, src.name)  # the crawl running now, on any monitor
     return {"source": src.name, "state": src.health_state,
             "open_alarms": {a.kind: a.detail for a in alarms},
             "last_run": iso(src.last_run_at), "last_success": iso(src.last_success_at),
@@ -114,4 +116,6 @@ def source_json(session: Session, src: Source) -> dict[str, Any]:
             "error_streak": src.error_streak, "last_new_item": iso(src.last_new_item_at),
             "primed": iso(src.primed_at),
             "next_check": iso(src.next_check_at), "next_check_why": src.next_check_why,
+            "lease": {"holder": lease.holder, "run_id": lease.run_id,
+                      "until": iso(lease.expires_at)} if lease else None,
             "not_modified_ratio": round(not_modified / requests, 3) if requests else None}

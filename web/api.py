@@ -53,7 +53,8 @@ router = APIRouter(prefix="/api", tags=["api"], responses={
 
 def run_json(run: CrawlRun) -> dict[str, Any]:
     """A crawl run: the child's summary fields, as recorded."""
-    return {"id": run.id, "source": run.source, "trigger": run.trigger, "status": run.status,
+    return {"id": run.id, "source": run.source, "trigger": run.trigger,
+            "instance": run.instance, "status": run.status,
             "reason": run.reason, "started": iso(run.started_at), "finished": iso(run.finished_at),
             "dry_run": run.dry_run} | {f: getattr(run, f) for f in COUNT_FIELDS} | {
             "health": run.health}

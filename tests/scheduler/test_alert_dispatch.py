@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from core.article import Article, Level, Relevance
 from core.config import Config, load_config
-from scheduler.alerts import backoff, deliver_pending, retry, send_test
+from scheduler.alerts import CLAIM_LEASE, _claim, backoff, deliver_pending, retry, send_test
 from storage.batch import upsert_article
-from storage.db import session_scope
+from storage.db import session_factory, session_scope
 from storage.models import AlertOutbox
 from storage.outbox import enqueue_news_alerts, policy_from_config
 
@@ -145,3 +145,20 @@ def test_send_test_reports_each_channel(mailbox: Mailbox) -> None:
     assert [(purpose, ok) for purpose, _, ok, _ in results] == [("news", True), ("health", False)]
     assert results[1][3] and "Connection" in results[1][3]
     assert "test message" in mailbox.messages[0]["Subject"]
+
+
+def test_a_row_claimed_by_a_dispatcher_that_died_goes_out_once_after_its_claim(
+        migrated_url: str, webhook: Webhook) -> None:
+    cfg = config(webhook.url)
+    store_item(migrated_url, cfg)
+    with session_scope(migrated_url) as session:
+        row = session.scalars(select(AlertOutbox)).one()
+    now = datetime.now(UTC)
+    # A monitor claims the row and dies before sending it (kill -9 on another host).
+    assert _claim(session_factory(migrated_url), row.id, row.attempts, now)
+    assert deliver_pending(migrated_url, cfg).sent == 0  # still claimed: not sent twice
+    assert webhook.calls == []
+    later = now + CLAIM_LEASE + timedelta(seconds=1)
+    assert deliver_pending(migrated_url, cfg, now=later).sent == 1
+    assert deliver_pending(migrated_url, cfg, now=later).sent == 0
+    assert len(webhook.calls) == 1 and statuses(migrated_url) == [("sent", 2)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from datetime import timedelta
 
 import pytest
 from receivers import Webhook
@@ -13,9 +14,9 @@ from typer.testing import CliRunner
 
 from coopwatch.cli import app
 from core.config import load_config
-from storage.db import session_scope
+from storage.db import session_scope, utcnow
 from storage.health import evaluate
-from storage.models import AlertOutbox, Source
+from storage.models import AlertOutbox, CrawlLock, Source
 from storage.outbox import channel_name
 from storage.runs import finish_run, start_run
 
@@ -56,6 +57,21 @@ def test_sources_shows_state_alarms_and_304_ratio(archive: str) -> None:
     assert code == 0 and "osce" in out and "alarm" in out
 
 
+def test_sources_shows_who_holds_a_live_lease(archive: str) -> None:
+    with session_scope(archive) as session:
+        session.add_all([
+            CrawlLock(source="osce", holder="mon-b (4242@host-b)", pid=4242, host="host-b",
+                      run_id=9, expires_at=utcnow() + timedelta(minutes=1)),
+            CrawlLock(source="interpol", holder="gone (1@host-c)", pid=1, host="host-c",
+                      expires_at=utcnow() - timedelta(seconds=1))])
+    rows = {r["source"]: r for r in json.loads(cw("sources", "--json")[1])}
+    assert rows["osce"]["lease"]["holder"] == "mon-b (4242@host-b)"
+    assert rows["osce"]["lease"]["run_id"] == 9
+    assert rows["interpol"]["lease"] is None  # expired: nobody crawls it
+    code, out, _ = cw("sources")
+    assert code == 0 and "mon-b" in out
+
+
 def test_alerts_list_retry_and_test(archive: str, webhook: Webhook,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("COOPWATCH_HEALTH_URLS", webhook.url)
@@ -91,5 +107,9 @@ def test_mistakes_are_one_clear_line(archive: str, monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("COOPWATCH_CHECK_EVERY_MIN", "soon")
     code, _, err = cw("run")
     assert code == 1 and "COOPWATCH_CHECK_EVERY_MIN must be a number" in err
+    monkeypatch.setenv("COOPWATCH_CHECK_EVERY_MIN", "30")
+    monkeypatch.setenv("COOPWATCH_LEASE_S", "0")
+    code, _, err = cw("run")
+    assert code == 1 and "COOPWATCH_LEASE_S must be a number of seconds above 0" in err
     with session_scope(archive) as session:
         assert session.get_one(Source, "osce").health_state == "unknown"

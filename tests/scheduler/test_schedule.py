@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,3 +148,34 @@ def test_max_age_of_the_discovery_page_is_recorded_not_robots_txt() -> None:
     answer("https://www.osce.org/press-releases", "public, max-age=900")
     answer("https://www.osce.org/node/1", "max-age=60")
     assert stats.get_value("coopwatch/http/max_age_s") == 900
+
+
+def test_of_two_monitors_one_claims_each_interval_and_a_dead_ones_slot_falls_due(
+        migrated_url: str, tmp_path: Path) -> None:
+    every = {"COOPWATCH_CHECK_EVERY_MIN": "10"}
+    a, b = (cfg_for(tmp_path, migrated_url, COOPWATCH_INSTANCE=name, **every)
+            for name in ("mon-a", "mon-b"))
+    claims: list[str | None] = []
+
+    def claim(cfg: Config) -> None:
+        with session_scope(migrated_url) as session:
+            claims.append(schedule.claim(session, cfg, "osce"))
+
+    threads = [threading.Thread(target=claim, args=(cfg,)) for cfg in (a, b, a, b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=30)
+    assert claims.count(None) == 1, claims  # one check for the interval, across monitors
+    skips = [c for c in claims if c is not None]
+    assert all(c.startswith("another monitor has this interval's check") and
+               "checking now (mon-" in c for c in skips), skips
+    with session_scope(migrated_url) as session:
+        src = session.get_one(Source, "osce")
+        assert timedelta(minutes=9) < src.next_check_at - datetime.now(UTC) <= timedelta(
+            minutes=10)
+        # the claimer died: nobody recorded its plan, the slot it moved on falls due
+        src.next_check_at = datetime.now(UTC) - timedelta(seconds=1)
+    claims.clear()
+    claim(b)
+    assert claims == [None]

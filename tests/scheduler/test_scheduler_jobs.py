@@ -4,6 +4,8 @@ times, one catch-up run after downtime — and crawls that did not end on their 
 from __future__ import annotations
 
 import asyncio
+import os
+import socket
 import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
@@ -17,8 +19,8 @@ from core.config import Config, ConfigError, load_config
 from scheduler.daemon import make_scheduler, sync_jobs, wanted_jobs
 from scheduler.jobs import abandon_crawl, recover_runs
 from storage.batch import upsert_article
-from storage.db import session_scope
-from storage.models import CrawlRun, Source
+from storage.db import session_scope, utcnow
+from storage.models import CrawlLock, CrawlRun, Source
 
 
 def cfg_for(tmp_path: Path, **env: str) -> Config:
@@ -114,11 +116,16 @@ def test_abandoned_crawl_is_killed_and_recorded_without_touching_the_source(
     child = _sleeper()
     try:
         with session_scope(sqlite_url) as session:
-            session.add(CrawlRun(source="osce", trigger="schedule", pid=child.pid))
+            session.add(CrawlRun(source="osce", trigger="schedule", pid=child.pid,
+                                 instance="mon-a"))
+            session.add(CrawlLock(source="osce", holder=f"mon-a ({child.pid}@here)",
+                                  instance="mon-a", pid=child.pid, host=socket.gethostname()))
         with session_scope(sqlite_url) as session:  # a batch the crawl committed before
             upsert_article(session, stored_article("https://www.osce.org/secretariat/500001"))
-        assert abandon_crawl(sqlite_url, "interpol", "stop") is None  # nothing to abandon
-        run_id = abandon_crawl(sqlite_url, "osce", "the monitor stopped")
+        assert abandon_crawl(sqlite_url, "interpol", "stop", "mon-a") is None  # nothing to do
+        assert abandon_crawl(sqlite_url, "osce", "stop", "mon-b") is None  # not mon-b's crawl
+        assert child.poll() is None
+        run_id = abandon_crawl(sqlite_url, "osce", "the monitor stopped", "mon-a")
         assert child.wait(timeout=10) == -9
         with session_scope(sqlite_url) as session:
             run = session.get_one(CrawlRun, run_id)
@@ -126,27 +133,39 @@ def test_abandoned_crawl_is_killed_and_recorded_without_touching_the_source(
             assert run.new == 1  # what it had stored is counted, as for a killed CLI crawl
             src = session.get_one(Source, "osce")
             assert (src.error_streak, src.primed_at, src.last_success_at) == (0, None, None)
+            assert session.get(CrawlLock, "osce") is None  # its lease is free at once
     finally:
         child.kill()
 
 
-def test_runs_left_open_by_dead_processes_are_recovered(sqlite_url: str) -> None:
-    live, dead = _sleeper(), _sleeper()
-    dead.kill()
-    dead.wait()
-    try:
-        with session_scope(sqlite_url) as s:
-            s.add_all([CrawlRun(source="osce", pid=live.pid), CrawlRun(source="interpol",
-                                                                       pid=dead.pid)])
-        with session_scope(sqlite_url) as s:
-            upsert_article(s, stored_article("https://www.interpol.int/News-and-Events/News/"
-                                             "2024/Dead-run-item", source="interpol"))
-        [recovered] = recover_runs(sqlite_url)
-        with session_scope(sqlite_url) as s:
-            statuses = {r.source: r.status for r in s.query(CrawlRun)}
-            assert s.get_one(CrawlRun, recovered).source == "interpol"
-            assert s.get_one(CrawlRun, recovered).new == 1
-        assert statuses == {"osce": "running", "interpol": "abandoned"}
-        assert recover_runs(sqlite_url) == []
-    finally:
-        live.kill()
+def test_runs_left_open_by_dead_holders_are_recovered_and_live_leases_left_alone(
+        sqlite_url: str) -> None:
+    now = utcnow()
+    with session_scope(sqlite_url) as s:
+        # osce: crawled on another host under a live lease (its pid means nothing here)
+        s.add_all([CrawlRun(id=1, source="osce", pid=999_999, instance="other"),
+                   # interpol: two dead runs, one under an expired lease, one with none
+                   CrawlRun(id=2, source="interpol", pid=999_998, instance="gone"),
+                   CrawlRun(id=3, source="interpol", pid=os.getpid(), instance="old")])
+        s.add_all([CrawlLock(source="osce", holder="other (999999@elsewhere)", pid=999_999,
+                             host="elsewhere", run_id=1, expires_at=now + timedelta(minutes=1)),
+                   CrawlLock(source="interpol", holder="gone (999998@elsewhere)", pid=999_998,
+                             host="elsewhere", run_id=2, expires_at=now - timedelta(seconds=1))])
+    with session_scope(sqlite_url) as s:
+        upsert_article(s, stored_article("https://www.interpol.int/News-and-Events/News/"
+                                         "2024/Dead-run-item", source="interpol"))
+    assert sorted(recover_runs(sqlite_url)) == [2, 3]
+    with session_scope(sqlite_url) as s:
+        statuses = {r.id: r.status for r in s.query(CrawlRun)}
+        assert s.get_one(CrawlRun, 2).new + s.get_one(CrawlRun, 3).new >= 1
+    assert statuses == {1: "running", 2: "abandoned", 3: "abandoned"}
+    assert recover_runs(sqlite_url) == []
+
+
+def test_a_new_holder_that_has_not_opened_its_run_keeps_the_old_runs_for_itself(
+        sqlite_url: str) -> None:
+    with session_scope(sqlite_url) as s:
+        s.add(CrawlRun(id=1, source="osce", pid=999_999, instance="gone"))
+        s.add(CrawlLock(source="osce", holder="new (1@elsewhere)", pid=1, host="elsewhere",
+                        expires_at=utcnow() + timedelta(minutes=1)))  # run_id not set yet
+    assert recover_runs(sqlite_url) == []  # the holder closes it (close_stale_runs)

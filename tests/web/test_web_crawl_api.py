@@ -4,6 +4,7 @@ background, followed at /api/runs/{id}, reaped, and its new item searchable at o
 from __future__ import annotations
 
 import os
+import socket
 import time
 from collections.abc import Callable, Iterator
 
@@ -59,6 +60,7 @@ def test_crawl_now_runs_in_the_background_and_is_followed(
 
     run = follow(api, body["status_url"])
     assert run["status"] == "ok" and run["trigger"] == "api", run
+    assert run["instance"] == f"{socket.gethostname()}-{os.getpid()}"  # the server's name
     assert run["new"] >= 1 and run["requests"] >= 2
     hits = api.get("/api/items", params={"q": "joint border training centre"}).json()["items"]
     assert hits and hits[0]["title"] == TITLE and hits[0]["relevance"] == "primary"
