@@ -44,9 +44,11 @@ class CrawlInterrupted(KeyboardInterrupt):
 
 def child_command(source: str, *, base_url: str | None = None, since: date | None = None,
                   max_pages: int | None = None, dry_run: bool = False,
-                  trigger: str = "cli") -> list[str]:
+                  trigger: str = "cli", quiet: bool = False) -> list[str]:
     cmd = [sys.executable, "-m", "crawler.run", source, "--trigger", trigger,
            "--exit-with-parent"]
+    if quiet:
+        cmd.append("--quiet")
     if base_url:
         cmd += ["--base-url", base_url]
     if since:
@@ -61,12 +63,13 @@ def child_command(source: str, *, base_url: str | None = None, since: date | Non
 def crawl_in_child(source: str, *, base_url: str | None = None, since: date | None = None,
                    max_pages: int | None = None, dry_run: bool = False, trigger: str = "cli",
                    timeout_s: float = 900, env: dict[str, str] | None = None,
-                   stderr: int | None = None,
-                   on_log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Crawl SOURCE in a child process. The child's stderr (its log) goes to ours by default,
-    to `stderr` if given, or line by line to `on_log` (a progress display)."""
+                   stderr: int | None = None, on_log: Callable[[str], None] | None = None,
+                   quiet: bool = False) -> dict[str, Any]:
+    """Crawl SOURCE in a child process. Its log always goes to the run's log file; also,
+    unless `quiet`, its stderr goes to ours by default, to `stderr` if given, or line by line
+    to `on_log` (a progress display)."""
     cmd = child_command(source, base_url=base_url, since=since, max_pages=max_pages,
-                        dry_run=dry_run, trigger=trigger)
+                        dry_run=dry_run, trigger=trigger, quiet=quiet)
     child_env = {**os.environ, **(env or {})}
     # Its own session, so the terminal's Ctrl-C reaches only us: we stop it gracefully.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
