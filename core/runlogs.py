@@ -61,8 +61,8 @@ def find_log(cfg: Config, run_id: int, started_at: datetime) -> Path:
     if days and age_days > days:
         raise RunLogMissing(f"the log of run {run_id} was pruned: run logs are kept "
                             f"COOPWATCH_RUN_LOG_DAYS={days:g} days")
-    raise RunLogMissing(f"run {run_id} has no log in {runs_dir(cfg)} (it ran on another host, "
-                        "was a dry run, or ran before run logs were kept)")
+    raise RunLogMissing(f"run {run_id} has no log file (it ran on another host "
+                        "or before run logs were kept)")
 
 
 def prune(cfg: Config, now: float | None = None) -> list[Path]:

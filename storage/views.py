@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from storage.models import CrawlRun, HealthAlarm, Item, ItemAlias, Source, Story, StoryMerge
+from storage.runs import COUNT_FIELDS
 
 
 def iso_published(value: datetime | None) -> str | None:
@@ -115,3 +116,11 @@ def source_json(session: Session, src: Source) -> dict[str, Any]:
             "primed": iso(src.primed_at),
             "next_check": iso(src.next_check_at), "next_check_why": src.next_check_why,
             "not_modified_ratio": round(not_modified / requests, 3) if requests else None}
+
+
+def run_json(run: CrawlRun) -> dict[str, Any]:
+    """A crawl run: the child's summary fields, as recorded."""
+    return {"id": run.id, "source": run.source, "trigger": run.trigger, "status": run.status,
+            "reason": run.reason, "started": iso(run.started_at), "finished": iso(run.finished_at),
+            "dry_run": run.dry_run} | {f: getattr(run, f) for f in COUNT_FIELDS} | {
+            "health": run.health}
