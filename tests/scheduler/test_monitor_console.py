@@ -42,14 +42,18 @@ def finished_after(mon: Monitor, run_id: int) -> list[int]:
 
 def primed_run(mon: Monitor) -> int:
     """Start the monitor on the replica and return the id of its (silent) priming run, once
-    the monitor has printed all it prints for it."""
+    the monitor has printed all it prints for it: the next check has begun."""
     mon.start()
     mon.wait_primed()
     with session_scope(mon.db_url) as s:
         first = s.scalar(select(func.min(CrawlRun.id)))
     assert first is not None
-    wait_until(f"the line of run {first}", lambda: any(f"run={first} " in line
-                                                       for line in lines(mon)), 60)
+
+    def next_started() -> bool:
+        with session_scope(mon.db_url) as s:
+            return s.scalar(select(func.max(CrawlRun.id))) != first
+
+    wait_until("the next check", next_started, 60)
     return int(first)
 
 
