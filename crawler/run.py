@@ -86,7 +86,9 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     settings = get_project_settings()
     settings.set("COOPWATCH_DRY_RUN", args.dry_run)
     settings.set("COOPWATCH_TRIGGER", args.trigger)
-    settings.set("LOG_LEVEL", args.log_level.upper())
+    # The run's file gets the full log (INFO, or DEBUG when asked); --log-level is stderr's.
+    level = args.log_level.upper()
+    settings.set("LOG_LEVEL", "DEBUG" if level == "DEBUG" else "INFO")
     if args.dry_run:
         settings.set("HTTPCACHE_ENABLED", False)  # a dry run leaves nothing behind
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
@@ -100,7 +102,7 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     settings.set("LOG_FILE_APPEND", True)
     settings.set("COOPWATCH_RUN_LOG", str(run_log))
     if not args.quiet:  # before Scrapy's first lines (its version, in CrawlerProcess)
-        logging.root.addHandler(stderr_handler(settings))
+        logging.root.addHandler(stderr_handler(settings, level))
     process = CrawlerProcess(settings)
     kwargs = {k: v for k, v in {"base_url": args.base_url,
                                 "since": args.since.isoformat() if args.since else None,
@@ -126,12 +128,12 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     return summary
 
 
-def stderr_handler(settings: Settings) -> logging.Handler:
+def stderr_handler(settings: Settings, level: str) -> logging.Handler:
     """The log on stderr as Scrapy writes it (`coopwatch crawl`'s live table parses it)."""
     handler = logging.StreamHandler()
     handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"),
                                            settings.get("LOG_DATEFORMAT")))
-    handler.setLevel(settings.get("LOG_LEVEL"))
+    handler.setLevel(level)
     return handler
 
 

@@ -49,12 +49,13 @@ def log_format(cfg: Config) -> str:
 
 
 def configure(cfg: Config) -> None:
-    """Send every log record to stderr in the configured format (call once, at start)."""
+    """Send every log record to stderr in the configured format (call once, at start; like
+    basicConfig, it leaves a logging set up before, e.g. by a test runner, as it is)."""
     handler = logging.StreamHandler()
     handler.setFormatter(JsonLines() if log_format(cfg) == "json" else
                          logging.Formatter(TEXT_FORMAT))
     logging.basicConfig(level=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO").upper(),
-                        handlers=[handler], force=True)
+                        handlers=[handler])
     logging.captureWarnings(True)  # a library's warning is a record too: one line, one format
     for name in QUIET_LOGGERS:
         logging.getLogger(name).setLevel(logging.WARNING)
