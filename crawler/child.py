@@ -18,6 +18,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -70,6 +71,8 @@ def crawl_in_child(source: str, *, base_url: str | None = None, since: date | No
     to `on_log` (a progress display)."""
     cmd = child_command(source, base_url=base_url, since=since, max_pages=max_pages,
                         dry_run=dry_run, trigger=trigger, quiet=quiet)
+    if quiet and on_log is None and stderr is None:
+        on_log = partial(_stray_line, source)
     child_env = {**os.environ, **(env or {})}
     # Its own session, so the terminal's Ctrl-C reaches only us: we stop it gracefully.
     proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -117,6 +120,12 @@ def _stop(proc: subprocess.Popen[str], pumps: list[threading.Thread], out: list[
     for pump in pumps:
         pump.join()
     return _summary_of(proc, "".join(out), source, env)
+
+
+def _stray_line(source: str, line: str) -> None:
+    """A quiet child writes to stderr only what escapes its logging (a crash before logging is
+    set up, a C library's message): each such line becomes one record of ours, in our format."""
+    logger.warning("Crawl child of %(source)s: %(line)s", {"source": source, "line": line})
 
 
 def _pump(stream: IO[str], on_log: Callable[[str], None]) -> None:
