@@ -3,8 +3,8 @@ file per run: `<data_dir>/logs/runs/<run_id>.log`.
 
 The crawl child writes it from its first line as `pending-<pid>.log` (the run id is known only
 once the child has locked the source and opened its run row) and renames it after its run
-(crawler.extensions.RunRecorder); a child that opens no run (dry run, busy source, a crawl that
-could not start) removes it — its summary says why. The file stays on the host that ran the
+(crawler.extensions.RunRecorder); a child that opens no run (busy source, a crawl that could
+not start) removes it — its summary says why. A dry run, which records no run, writes none. The file stays on the host that ran the
 crawl. Read by `coopwatch runs show ID --log` and /runs/{id}/log; files older than
 COOPWATCH_RUN_LOG_DAYS are pruned by the monitor, at start and every PRUNE_EVERY_S.
 """

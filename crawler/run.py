@@ -86,23 +86,16 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     settings = get_project_settings()
     settings.set("COOPWATCH_DRY_RUN", args.dry_run)
     settings.set("COOPWATCH_TRIGGER", args.trigger)
-    # The run's file gets the full log (INFO, or DEBUG when asked); --log-level is stderr's.
     level = args.log_level.upper()
-    settings.set("LOG_LEVEL", "DEBUG" if level == "DEBUG" else "INFO")
+    settings.set("LOG_LEVEL", level)
     if args.dry_run:
         settings.set("HTTPCACHE_ENABLED", False)  # a dry run leaves nothing behind
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
     settings.setdict(dict(overrides or {}))
-    # Scrapy's own handler writes the run's log file; it is re-made (appending) when the
-    # crawler applies the spider's settings, so the lines logged before that are kept.
-    run_log = runlogs.pending_path(load_config())
-    run_log.parent.mkdir(parents=True, exist_ok=True)
-    run_log.unlink(missing_ok=True)  # left by a dead child whose pid this one reuses
-    settings.set("LOG_FILE", str(run_log))
-    settings.set("LOG_FILE_APPEND", True)
-    settings.set("COOPWATCH_RUN_LOG", str(run_log))
-    if not args.quiet:  # before Scrapy's first lines (its version, in CrawlerProcess)
-        logging.root.addHandler(stderr_handler(settings, level))
+    if args.dry_run:  # no run row, so no run log: Scrapy's own handler writes stderr
+        settings.set("LOG_ENABLED", not args.quiet)
+    else:
+        log_to_run_file(settings, level, args.quiet)
     process = CrawlerProcess(settings)
     kwargs = {k: v for k, v in {"base_url": args.base_url,
                                 "since": args.since.isoformat() if args.since else None,
@@ -128,6 +121,21 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     return summary
 
 
+def log_to_run_file(settings: Settings, level: str, quiet: bool) -> None:
+    """Scrapy's own handler writes the run's log file, in full (INFO, or DEBUG when asked); it
+    is re-made (appending) when the crawler applies the spider's settings, so the lines logged
+    before that are kept. Unless quiet, stderr also gets the log, at `level`."""
+    run_log = runlogs.pending_path(load_config())
+    run_log.parent.mkdir(parents=True, exist_ok=True)
+    run_log.unlink(missing_ok=True)  # left by a dead child whose pid this one reuses
+    settings.set("LOG_LEVEL", "DEBUG" if level == "DEBUG" else "INFO")
+    settings.set("LOG_FILE", str(run_log))
+    settings.set("LOG_FILE_APPEND", True)
+    settings.set("COOPWATCH_RUN_LOG", str(run_log))
+    if not quiet:  # before Scrapy's first lines (its version, in CrawlerProcess)
+        logging.root.addHandler(stderr_handler(settings, level))
+
+
 def stderr_handler(settings: Settings, level: str) -> logging.Handler:
     """The log on stderr as Scrapy writes it (`coopwatch crawl`'s live table parses it)."""
     handler = logging.StreamHandler()
@@ -138,8 +146,8 @@ def stderr_handler(settings: Settings, level: str) -> logging.Handler:
 
 
 def forget_unnamed_log() -> None:
-    """A crawl that opened no run (dry run, busy source, did not start) keeps no log file:
-    nothing could show it, and its summary says why."""
+    """A crawl that opened no run (busy source, did not start) keeps no log file: nothing
+    could show it, and its summary says why."""
     # A config or file error failed the crawl already; its summary says so.
     with contextlib.suppress(ConfigError, OSError):
         runlogs.pending_path(load_config()).unlink(missing_ok=True)
