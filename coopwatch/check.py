@@ -105,7 +105,7 @@ def run_check(url: str, pattern: str | None, log_level: str) -> dict[str, Any]:
     source = check_source(url, pattern)
     args = argparse.Namespace(source=source.name, dry_run=True, trigger="cli",
                               log_level=log_level, base_url=None, since=None, max_pages=1,
-                              exit_with_parent=False)
+                              exit_with_parent=False, quiet=False)
     summary = crawl(args, ConfiguredSpider.bind(source), {
         "COOPWATCH_PREVIEW": True,
         # Items are counted when they leave the pipelines; a few more may be in flight.

@@ -21,6 +21,7 @@ from coopwatch import (
     cli_monitor,
     cli_relevance,
     cli_replica,
+    cli_runs,
 )
 from coopwatch.common import (
     JsonOpt,
@@ -190,5 +191,5 @@ def main() -> None:
 
 # Each area's commands, under the one `coopwatch` command.
 for area in (cli_crawl, cli_extract, cli_relevance, cli_replica, cli_feeds, cli_monitor,
-             cli_export):
+             cli_export, cli_runs):
     app.add_typer(area.app)

@@ -4,8 +4,6 @@ its alert outbox and the health of each source. Thin layers over scheduler.* and
 from __future__ import annotations
 
 import asyncio
-import logging
-import os
 from typing import Annotated, Any
 
 import typer
@@ -39,16 +37,17 @@ def run_monitor() -> None:
     """Run the monitor (checks, alerts, feeds) until SIGTERM or Ctrl-C.
 
     Checks every source on its interval in a child process, delivers alerts through
-    apprise and serves the feeds on COOPWATCH_HOST:COOPWATCH_PORT.
+    apprise and serves the feeds on COOPWATCH_HOST:COOPWATCH_PORT. Prints one line per check
+    and per alert batch (COOPWATCH_LOG_FORMAT=json: JSON lines); each crawl's full log is in
+    its run's file (`coopwatch runs show ID --log`).
 
     Example:  COOPWATCH_ALERT_URLS="mailtos://me:pw@example.org" coopwatch run"""
+    from scheduler import console
     from scheduler.daemon import run
 
     cfg = config()
-    logging.basicConfig(level=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO").upper(),
-                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)  # one line per job
     try:
+        console.configure(cfg)
         asyncio.run(run(cfg))
     except ConfigError as err:
         fail(str(err))

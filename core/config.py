@@ -101,6 +101,12 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_LEASE_S", 60,
            "Seconds a crawl's lease on its source lasts without a heartbeat (renewed every "
            "third of it); a source whose crawl died is taken over after this"),
+    Option("COOPWATCH_LOG_FORMAT", "text",
+           "The monitor's console: text (one line per check and per alert batch) or json "
+           "(one JSON object per line, for log shippers)"),
+    Option("COOPWATCH_RUN_LOG_DAYS", 14,
+           "Days each crawl run's full log (DATA_DIR/logs/runs/RUN_ID.log) is kept; the "
+           "monitor prunes older ones (0: keep them all)"),
     Option("COOPWATCH_SHUTDOWN_GRACE_S", 30,
            "On SIGTERM, seconds a running crawl may take to finish before it is killed"),
     Option("COOPWATCH_ALERT_MAX_TRIES", 8, "Delivery attempts before an alert is marked dead"),

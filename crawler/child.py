@@ -19,6 +19,7 @@ import sys
 import threading
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import IO, Any
 
 from sqlalchemy import select
@@ -46,9 +47,11 @@ class CrawlInterrupted(KeyboardInterrupt):
 
 def child_command(source: str, *, base_url: str | None = None, since: date | None = None,
                   max_pages: int | None = None, dry_run: bool = False,
-                  trigger: str = "cli") -> list[str]:
+                  trigger: str = "cli", quiet: bool = False) -> list[str]:
     cmd = [sys.executable, "-m", "crawler.run", source, "--trigger", trigger,
            "--exit-with-parent"]
+    if quiet:
+        cmd.append("--quiet")
     if base_url:
         cmd += ["--base-url", base_url]
     if since:
@@ -63,12 +66,15 @@ def child_command(source: str, *, base_url: str | None = None, since: date | Non
 def crawl_in_child(source: str, *, base_url: str | None = None, since: date | None = None,
                    max_pages: int | None = None, dry_run: bool = False, trigger: str = "cli",
                    timeout_s: float = 900, env: dict[str, str] | None = None,
-                   stderr: int | None = None,
-                   on_log: Callable[[str], None] | None = None) -> dict[str, Any]:
-    """Crawl SOURCE in a child process. The child's stderr (its log) goes to ours by default,
-    to `stderr` if given, or line by line to `on_log` (a progress display)."""
+                   stderr: int | None = None, on_log: Callable[[str], None] | None = None,
+                   quiet: bool = False) -> dict[str, Any]:
+    """Crawl SOURCE in a child process. Its log always goes to the run's log file; also,
+    unless `quiet`, its stderr goes to ours by default, to `stderr` if given, or line by line
+    to `on_log` (a progress display)."""
     cmd = child_command(source, base_url=base_url, since=since, max_pages=max_pages,
-                        dry_run=dry_run, trigger=trigger)
+                        dry_run=dry_run, trigger=trigger, quiet=quiet)
+    if quiet and on_log is None and stderr is None:
+        on_log = partial(_stray_line, source)
     child_env = {**os.environ, **(env or {})}
     child_env["COOPWATCH_INSTANCE"] = load_config(child_env).instance
     # Its own session, so the terminal's Ctrl-C reaches only us: we stop it gracefully.
@@ -117,6 +123,12 @@ def _stop(proc: subprocess.Popen[str], pumps: list[threading.Thread], out: list[
     for pump in pumps:
         pump.join()
     return _summary_of(proc, "".join(out), source, env)
+
+
+def _stray_line(source: str, line: str) -> None:
+    """A quiet child writes to stderr only what escapes its logging (a crash before logging is
+    set up, a C library's message): each such line becomes one record of ours, in our format."""
+    logger.warning("Crawl child of %(source)s: %(line)s", {"source": source, "line": line})
 
 
 def _pump(stream: IO[str], on_log: Callable[[str], None]) -> None:

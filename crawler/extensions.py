@@ -5,7 +5,8 @@ signals.
 
 Used by both entries (`scrapy crawl …` and `python -m crawler.run …`), so a crawl started
 either way is locked and recorded alike. The summary is left in stats under
-coopwatch/summary for crawler.run to print. Settings: COOPWATCH_DATABASE_URL, COOPWATCH_DRY_RUN,
+coopwatch/summary for crawler.run to print, and the run's log file (COOPWATCH_RUN_LOG, set by
+crawler.run) named after its run. Settings: COOPWATCH_DATABASE_URL, COOPWATCH_DRY_RUN,
 COOPWATCH_TRIGGER, COOPWATCH_FALLBACK_ALARM_SHARE, COOPWATCH_INSTANCE, COOPWATCH_LEASE_S.
 """
 
@@ -15,6 +16,7 @@ import logging
 import os
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import Any, Self
 
 from scrapy import Spider, signals
@@ -22,6 +24,7 @@ from scrapy.crawler import Crawler
 from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
+from core import runlogs
 from storage import locks
 from storage.db import session_factory, session_scope
 from storage.models import CrawlRun
@@ -224,6 +227,9 @@ class RunRecorder:
             self.release(spider.name)
             return
         stats.set_value("coopwatch/run_id", self.run_id)
+        pending = self.crawler.settings.get("COOPWATCH_RUN_LOG")  # set by crawler.run
+        if pending and self.run_id is not None:
+            runlogs.name_after_run(Path(pending), self.run_id)
         logger.info("Run %(run_id)s of %(source)s started", {"run_id": self.run_id,
                                                             "source": spider.name})
 

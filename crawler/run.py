@@ -1,7 +1,10 @@
 """The crawl entry: `python -m crawler.run SOURCE [--base-url URL] [--since D] [--max-pages N]
-[--dry-run] [--trigger T] [--exit-with-parent]`. One crawl, one JSON summary line on stdout,
-and an exit code: 0 ok · 1 failed, blocked or killed · 2 ran with errors · 3 busy (another crawl
-holds the source's lock) · 4 stopped before its end (abandoned).
+[--dry-run] [--trigger T] [--exit-with-parent] [--quiet]`. One crawl, one JSON summary line on
+stdout, and an exit code: 0 ok · 1 failed, blocked or killed · 2 ran with errors · 3 busy
+(another crawl holds the source's lock) · 4 stopped before its end (abandoned).
+
+Its full log goes to the run's log file (core.runlogs) and, unless --quiet, to stderr too:
+the monitor and the web's "crawl now" pass --quiet, so their console shows one line per check.
 
 The daemon, the CLI and the API all start crawls through this entry in a child process:
 Scrapy's reactor cannot be restarted, and a child can be timed out and killed. They pass
@@ -13,6 +16,7 @@ source's lock released — so a crawl never outlives the process that started it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
 import os
@@ -24,13 +28,15 @@ from typing import IO, TYPE_CHECKING, Any
 
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.config import ConfigError
+from core import runlogs
+from core.config import ConfigError, load_config
 from core.sources import enabled_sources
 from storage.runs import TRIGGERS
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
+    from scrapy.settings import Settings
 
 EXIT_CODES = {"ok": 0, "failed": 1, "blocked": 1, "killed": 1, "errors": 2, "busy": 3,
               "abandoned": 4}
@@ -54,6 +60,8 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--log-level", default=os.environ.get("COOPWATCH_LOG_LEVEL", "INFO"))
     p.add_argument("--exit-with-parent", action="store_true",
                    help='Stop gracefully on "stop" or end of file on stdin')
+    p.add_argument("--quiet", action="store_true",
+                   help="Log only to the run's log file, not to stderr")
     return p.parse_args(argv)
 
 
@@ -78,11 +86,16 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
     settings = get_project_settings()
     settings.set("COOPWATCH_DRY_RUN", args.dry_run)
     settings.set("COOPWATCH_TRIGGER", args.trigger)
-    settings.set("LOG_LEVEL", args.log_level.upper())
+    level = args.log_level.upper()
+    settings.set("LOG_LEVEL", level)
     if args.dry_run:
         settings.set("HTTPCACHE_ENABLED", False)  # a dry run leaves nothing behind
     settings.set("LOG_INSTALL_ROOT_HANDLER", True)
     settings.setdict(dict(overrides or {}))
+    if args.dry_run:  # no run row, so no run log: Scrapy's own handler writes stderr
+        settings.set("LOG_ENABLED", not args.quiet)
+    else:
+        log_to_run_file(settings, level, args.quiet)
     process = CrawlerProcess(settings)
     kwargs = {k: v for k, v in {"base_url": args.base_url,
                                 "since": args.since.isoformat() if args.since else None,
@@ -106,6 +119,38 @@ def crawl(args: argparse.Namespace, spidercls: type[Spider] | None = None,
         summary = {"status": "failed", "source": args.source, "run_id": None,
                    "reason": "the crawl did not start; see the log above"}
     return summary
+
+
+def log_to_run_file(settings: Settings, level: str, quiet: bool) -> None:
+    """Scrapy's own handler writes the run's log file, in full (INFO, or DEBUG when asked); it
+    is re-made (appending) when the crawler applies the spider's settings, so the lines logged
+    before that are kept. Unless quiet, stderr also gets the log, at `level`."""
+    run_log = runlogs.pending_path(load_config())
+    run_log.parent.mkdir(parents=True, exist_ok=True)
+    run_log.unlink(missing_ok=True)  # left by a dead child whose pid this one reuses
+    settings.set("LOG_LEVEL", "DEBUG" if level == "DEBUG" else "INFO")
+    settings.set("LOG_FILE", str(run_log))
+    settings.set("LOG_FILE_APPEND", True)
+    settings.set("COOPWATCH_RUN_LOG", str(run_log))
+    if not quiet:  # before Scrapy's first lines (its version, in CrawlerProcess)
+        logging.root.addHandler(stderr_handler(settings, level))
+
+
+def stderr_handler(settings: Settings, level: str) -> logging.Handler:
+    """The log on stderr as Scrapy writes it (`coopwatch crawl`'s live table parses it)."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter(settings.get("LOG_FORMAT"),
+                                           settings.get("LOG_DATEFORMAT")))
+    handler.setLevel(level)
+    return handler
+
+
+def forget_unnamed_log() -> None:
+    """A crawl that opened no run (busy source, did not start) keeps no log file: nothing
+    could show it, and its summary says why."""
+    # A config or file error failed the crawl already; its summary says so.
+    with contextlib.suppress(ConfigError, OSError):
+        runlogs.pending_path(load_config()).unlink(missing_ok=True)
 
 
 def stop_on_stdin(crawler: Crawler, stream: IO[str]) -> None:
@@ -141,6 +186,8 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as err:  # report, never a bare traceback to the caller's parser
         summary = {"status": "failed", "source": args.source, "run_id": None,
                    "reason": describe(err)}
+    if summary.get("run_id") is None:
+        forget_unnamed_log()
     try:
         sys.stdout.write(json.dumps(summary, default=str) + "\n")
         sys.stdout.flush()

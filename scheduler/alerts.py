@@ -46,6 +46,7 @@ class DeliveryReport:
     retrying: int = 0
     dead: int = 0
     errors: list[str] = field(default_factory=list)
+    channels: set[str] = field(default_factory=set)  # those tried in this pass
 
     def __str__(self) -> str:
         return f"{self.sent} sent, {self.retrying} to retry, {self.dead} dead"
@@ -109,7 +110,9 @@ def _mark(factory: sessionmaker[Session], ids: list[int], ok: bool, error: str |
                 row.next_attempt_at = max(now, utcnow()) + backoff(row.attempts, base_s)
                 row.last_error = error
                 report.retrying += 1
-            logger.log(logging.INFO if ok else logging.WARNING,
+            # A sent row is in the pass's one line (scheduler.path.deliver_due); a failure
+            # says why, per row.
+            logger.log(logging.DEBUG if ok else logging.WARNING,
                        "Alert %(alert_id)s (%(kind)s, item %(item_id)s, alarm %(alarm_id)s) to "
                        "%(channel)s: %(outcome)s after %(attempts)s attempt(s)%(error)s",
                        {"alert_id": row.id, "kind": row.kind, "item_id": row.item_id,
@@ -139,6 +142,7 @@ def deliver_pending(db_url: str, cfg: Config, now: datetime | None = None) -> De
         claimed = [r for r in batch if _claim(factory, r.id, r.attempts, now)]
         if not claimed:
             continue  # another dispatcher has it
+        report.channels.add(claimed[0].channel)
         url = targets.get(claimed[0].channel)
         if url is None:  # its URL left the configuration: retrying cannot help
             gone = f"channel {claimed[0].channel} is not configured any more"

@@ -23,8 +23,10 @@ source: interval_minutes, or its older name check_every_min, in a
 COOPWATCH_MIN_CHECK_EVERY_MIN and COOPWATCH_MAX_CHECK_EVERY_MIN (scheduler.schedule),
 COOPWATCH_JITTER_S, COOPWATCH_MAX_PARALLEL_CRAWLS, COOPWATCH_ALERT_RETRY_S,
 COOPWATCH_SHUTDOWN_GRACE_S,
-COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S), COOPWATCH_INSTANCE
-(this monitor's name; several monitors may share one PostgreSQL: README "Running two monitors").
+COOPWATCH_DATA_DIR, COOPWATCH_WEBSUB_HUB (a WebSub pass every websub.PASS_S),
+COOPWATCH_RUN_LOG_DAYS (run logs pruned at start and every runlogs.PRUNE_EVERY_S),
+COOPWATCH_INSTANCE (this monitor's name; several monitors may share one PostgreSQL: README
+"Running two monitors").
 """
 
 from __future__ import annotations
@@ -44,6 +46,7 @@ from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 from apscheduler.triggers.interval import IntervalTrigger
 
+from core import runlogs
 from core.config import Config
 from core.sources import checked_sources
 from feeds.websub import websub_for
@@ -164,6 +167,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     cfg.get_seconds("COOPWATCH_LEASE_S")  # and a bad lease, which each crawl child reads
     hub = websub_for(cfg)  # and a bad hub URL
     jobs.SLOTS.open(slots.max_parallel(cfg))  # and a bad COOPWATCH_MAX_PARALLEL_CRAWLS
+    runlogs.prune(cfg)  # and a bad COOPWATCH_RUN_LOG_DAYS
     stop = stop or asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -185,6 +189,8 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     scheduler.add_job("scheduler.jobs:deliver_alerts", IntervalTrigger(seconds=retry_s),
                       id="deliver-alerts", jobstore="memory", executor=SERVICE,
                       next_run_time=datetime.now(UTC))
+    scheduler.add_job(runlogs.prune, IntervalTrigger(seconds=runlogs.PRUNE_EVERY_S), args=[cfg],
+                      id="prune-run-logs", jobstore="memory", executor=SERVICE)
     if hub:  # also after each check; this pass retries failed pings and sees other writers
         scheduler.add_job("scheduler.path:publish_feeds", IntervalTrigger(seconds=websub.PASS_S),
                           id="websub-publish", jobstore="memory", executor=SERVICE,

@@ -23,6 +23,7 @@ import logging
 import os
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -33,7 +34,7 @@ from core.config import Config, load_config
 from core.sources import source_named
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
-from scheduler.path import crawl_source, deliver_due
+from scheduler.path import crawl_source, deliver_due, log_check
 from scheduler.slots import CrawlSlots, SlotsClosed, hosts_of
 from storage import locks
 from storage.db import session_scope, utcnow
@@ -85,9 +86,10 @@ def check_source(name: str) -> dict[str, Any]:
     if not primed:
         logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
                     "alerts", {"source": name})
+    started = time.monotonic()
     try:
         summary = crawl_source(cfg, name, trigger="schedule",
-                               base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                               base_url=cfg["COOPWATCH_BASE_URL"] or None, quiet=True,
                                while_crawling=_crawling(name,
                                                         hosts_of(source_named(name, cfg), cfg)),
                                stopping=STOPPING)
@@ -96,13 +98,7 @@ def check_source(name: str) -> dict[str, Any]:
         return {"source": name, "status": "not started", "reason": str(err)}
     if STOPPING.is_set():
         return summary  # abandon_crawl recorded it
-    log = {"source": name, "run_id": summary.get("run_id"), "status": summary.get("status"),
-           "new": summary.get("new", 0), "reason": summary.get("reason") or ""}
-    if summary.get("status") == "busy":  # another crawl holds the lease: it does the work
-        logger.info("Skipped %(source)s: %(reason)s", log)
-    else:
-        logger.info("Checked %(source)s: run %(run_id)s %(status)s, %(new)s new %(reason)s",
-                    log)
+    log_check(name, "schedule", summary, time.monotonic() - started)
     return summary | {"next_check": next_check(name, cfg)}
 
 

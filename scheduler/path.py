@@ -4,8 +4,9 @@ then judge the source's health, then deliver the alerts that are due and tell th
 which feeds changed.
 
 Callers differ only in what they pass: the trigger recorded on the run, the CLI's --since,
---max-pages and --dry-run, how the child's log is shown, the environment of a server that was
-started with a Config of its own, and the monitor's bookkeeping of running crawls.
+--max-pages and --dry-run, how the child's log is shown (the CLI shows it; the monitor and the
+web keep it in the run's log file only: `quiet`), the environment of a server that was started
+with a Config of its own, and the monitor's bookkeeping of running crawls.
 """
 
 from __future__ import annotations
@@ -23,15 +24,18 @@ from scheduler import websub
 from scheduler.alerts import DeliveryReport, deliver_pending
 from storage.db import session_scope
 from storage.health import evaluate
+from storage.runs import FAILED_STATUSES
 
 logger = logging.getLogger(__name__)
+CHECK_LINE = ("check %(source)s %(trigger)s %(status)s run=%(run_id)s requests=%(requests)s "
+              "not_modified=%(not_modified)s new=%(new)s updated=%(updated)s %(duration_s)ss")
 
 
 def crawl_source(cfg: Config, source: str, *, trigger: str, base_url: str | None = None,
                  since: date | None = None, max_pages: int | None = None,
                  dry_run: bool = False, env: dict[str, str] | None = None,
                  stderr: int | None = None, on_log: Callable[[str], None] | None = None,
-                 while_crawling: AbstractContextManager[object] | None = None,
+                 quiet: bool = False, while_crawling: AbstractContextManager[object] | None = None,
                  stopping: threading.Event | None = None) -> dict[str, Any]:
     """Crawl → health → alerts; returns the crawl's summary (crawler.run's JSON line).
 
@@ -42,7 +46,7 @@ def crawl_source(cfg: Config, source: str, *, trigger: str, base_url: str | None
         summary = crawl_in_child(source, base_url=base_url, since=since, max_pages=max_pages,
                                  dry_run=dry_run, trigger=trigger,
                                  timeout_s=cfg.get_float("COOPWATCH_CRAWL_TIMEOUT_S"),
-                                 env=env, stderr=stderr, on_log=on_log)
+                                 env=env, stderr=stderr, on_log=on_log, quiet=quiet)
     if dry_run or summary.get("status") == "busy" or (stopping and stopping.is_set()):
         return summary
     if summary.get("run_id") is None and trigger == "cli":
@@ -51,6 +55,18 @@ def crawl_source(cfg: Config, source: str, *, trigger: str, base_url: str | None
         return summary
     after_crawl(source, summary, cfg)
     return summary
+
+
+def log_check(source: str, trigger: str, summary: dict[str, Any], duration_s: float) -> None:
+    """The check's one console line (the run's full log is in its file: core.runlogs); its
+    fields are the JSON keys under COOPWATCH_LOG_FORMAT=json. "busy": a CLI or API crawl
+    holds the source's lock and does the work."""
+    fields = {"source": source, "trigger": trigger, "status": summary.get("status"),
+              "run_id": summary.get("run_id")} | {
+              key: summary.get(key, 0) for key in ("requests", "not_modified", "new", "updated")
+              } | {"duration_s": round(duration_s, 1), "reason": summary.get("reason") or ""}
+    logger.log(logging.WARNING if summary.get("status") in FAILED_STATUSES else logging.INFO,
+               CHECK_LINE + (" — %(reason)s" if fields["reason"] else ""), fields)
 
 
 def after_crawl(source: str, summary: dict[str, Any], cfg: Config) -> None:
@@ -65,8 +81,10 @@ def after_crawl(source: str, summary: dict[str, Any], cfg: Config) -> None:
 def deliver_due(cfg: Config) -> DeliveryReport:
     """Deliver every due outbox row (news and health)."""
     report = deliver_pending(cfg.database_url, cfg)
-    if report.sent or report.retrying or report.dead:
-        logger.info("Alert delivery: %(report)s", {"report": report})
+    if report.sent or report.retrying or report.dead:  # one line per batch that did anything
+        logger.info("alerts %(channels)s sent=%(sent)s retrying=%(retrying)s dead=%(dead)s",
+                    {"channels": ",".join(sorted(report.channels)), "sent": report.sent,
+                     "retrying": report.retrying, "dead": report.dead})
     return report
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from storage import locks
 from storage.models import CrawlRun, HealthAlarm, Item, ItemAlias, Source, Story, StoryMerge
+from storage.runs import COUNT_FIELDS
 
 
 def iso_published(value: datetime | None) -> str | None:
@@ -119,3 +120,12 @@ def source_json(session: Session, src: Source) -> dict[str, Any]:
             "lease": {"holder": lease.holder, "run_id": lease.run_id,
                       "until": iso(lease.expires_at)} if lease else None,
             "not_modified_ratio": round(not_modified / requests, 3) if requests else None}
+
+
+def run_json(run: CrawlRun) -> dict[str, Any]:
+    """A crawl run: the child's summary fields, as recorded."""
+    return {"id": run.id, "source": run.source, "trigger": run.trigger,
+            "instance": run.instance, "status": run.status, "reason": run.reason,
+            "started": iso(run.started_at), "finished": iso(run.finished_at),
+            "dry_run": run.dry_run} | {f: getattr(run, f) for f in COUNT_FIELDS} | {
+            "health": run.health}

@@ -28,9 +28,9 @@ from starlette.responses import Response
 from feeds.routes import SessionDep
 from feeds.spec import check_source, web_message
 from storage.models import CrawlRun, Item, Source, Story
-from storage.runs import COUNT_FIELDS, TRIGGERS
+from storage.runs import TRIGGERS
 from storage.search import BadQuery
-from storage.views import iso, item_detail_json, item_json, source_json, story_json
+from storage.views import item_detail_json, item_json, run_json, source_json, story_json
 from web.browse import MAX_PAGE, make_query, search_page
 from web.ondemand import CrawlRefused, start_crawl
 from web.security import require_token
@@ -49,15 +49,6 @@ router = APIRouter(prefix="/api", tags=["api"], responses={
     code: {"model": ApiError, "description": what} for code, what in (
         (400, "a parameter is malformed"), (404, "no such thing"),
         (503, "the archive database is not available"))})
-
-
-def run_json(run: CrawlRun) -> dict[str, Any]:
-    """A crawl run: the child's summary fields, as recorded."""
-    return {"id": run.id, "source": run.source, "trigger": run.trigger,
-            "instance": run.instance, "status": run.status,
-            "reason": run.reason, "started": iso(run.started_at), "finished": iso(run.finished_at),
-            "dry_run": run.dry_run} | {f: getattr(run, f) for f in COUNT_FIELDS} | {
-            "health": run.health}
 
 
 def recent_runs(session: Session, source: str, limit: int = 5) -> list[CrawlRun]:

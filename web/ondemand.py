@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from core.config import OPTIONS, Config
 from core.sources import SOURCES
-from scheduler.path import crawl_source
+from scheduler.path import crawl_source, log_check
 from storage import locks
 from storage.db import session_scope
 from storage.models import CrawlRun
@@ -57,12 +57,11 @@ def child_env(cfg: Config) -> dict[str, str]:
 def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
     summary: dict[str, Any] = {"status": "failed", "source": source, "run_id": None,
                                "reason": "the crawl thread failed; see the server log"}
-    try:
-        summary = crawl_source(cfg, source, trigger="api",
+    started = time.monotonic()
+    try:  # quiet: the child's log goes to the run's log file, not the server's console
+        summary = crawl_source(cfg, source, trigger="api", quiet=True,
                                base_url=cfg["COOPWATCH_BASE_URL"] or None, env=child_env(cfg))
-        logger.info("API crawl of %(source)s: run %(run_id)s %(status)s",
-                    {"source": source, "run_id": summary.get("run_id"),
-                     "status": summary.get("status")})
+        log_check(source, "api", summary, time.monotonic() - started)
     except Exception:  # a thread's exception would vanish: log it
         logger.exception("API crawl of %(source)s failed", {"source": source})
     finally:

@@ -1,7 +1,8 @@
 """The archive's HTML pages, server-rendered with Jinja2 and usable without JavaScript: search
 (`/`, which also lists every feed), an item (`/items/{id}`: its text with the matched spans
 marked, and why it got its level), a story (`/stories/{id}`: the versions side by side), the
-sources (`/sources`: health, last runs, a "crawl now" form) and a crawl run (`/runs/{id}`).
+sources (`/sources`: health, last runs, a "crawl now" form) and a crawl run (`/runs/{id}`, with
+its full crawl log as text at `/runs/{id}/log`).
 
 Autoescape is on for every template (their names end in .j2, which Jinja's default would not
 escape), so scraped text is always escaped. Links are relative to the page, like the feed index,
@@ -17,7 +18,7 @@ from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, FastAPI, HTTPException, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -26,7 +27,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
+from core import runlogs
 from core.article import LEVELS
+from core.config import ConfigError
 from core.sources import SOURCES
 from feeds.queries import source_titles
 from feeds.render import TOPIC, describe
@@ -219,5 +222,24 @@ def run_page(request: Request, run_id: str, session: SessionDep,
     run = _find(session, CrawlRun, run_id)
     if run is None:
         return _missing(request, session, f"crawl run {run_id}")
+    try:
+        runlogs.find_log(request.app.state.cfg, run.id, run.started_at)
+        no_log = None
+    except (runlogs.RunLogMissing, ConfigError) as err:
+        no_log = str(err)
     return render(request, session, "run.html.j2", run=run, counts=COUNT_FIELDS,
-                  follow=follow and run.status == "running")
+                  follow=follow and run.status == "running", no_log=no_log)
+
+
+@router.get("/runs/{run_id}/log", response_model=None)
+def run_log(request: Request, run_id: str, session: SessionDep) -> Response:
+    """The run's full crawl log as plain text (never rendered as HTML: nosniff), as far as
+    it is written; a 404 page saying why when there is none."""
+    run = _find(session, CrawlRun, run_id)
+    if run is None:
+        return _missing(request, session, f"crawl run {run_id}")
+    try:
+        path = runlogs.find_log(request.app.state.cfg, run.id, run.started_at)
+    except (runlogs.RunLogMissing, ConfigError) as err:
+        return render(request, session, "error.html.j2", 404, message=f"No log: {err}.")
+    return FileResponse(path, media_type="text/plain; charset=utf-8")

@@ -62,6 +62,10 @@ def test_crawl_now_runs_in_the_background_and_is_followed(
     assert run["status"] == "ok" and run["trigger"] == "api", run
     assert run["instance"] == f"{socket.gethostname()}-{os.getpid()}"  # the server's name
     assert run["new"] >= 1 and run["requests"] >= 2
+    # its full crawl log, in its run's file, linked from its page
+    assert f'href="{run["id"]}/log"' in api.get(f"/runs/{run['id']}").text
+    log = api.get(f"/runs/{run['id']}/log").text
+    assert f"Run {run['id']} of osce started" in log and "Dumping Scrapy stats" in log
     hits = api.get("/api/items", params={"q": "joint border training centre"}).json()["items"]
     assert hits and hits[0]["title"] == TITLE and hits[0]["relevance"] == "primary"
 
