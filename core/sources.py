@@ -78,6 +78,11 @@ class Source:
     alerts: bool = True  # new items raise alerts (configured sources opt in)
     builtin: bool = True  # defined by coopwatch (may still be changed by a table)
 
+    def entry_urls(self) -> tuple[str, ...]:
+        """Where its crawl starts: a configured source's start_urls, a built-in's entry
+        points on its home."""
+        return self.start_urls or tuple(self.home + p for p in self.entry_points.values())
+
     def is_article_path(self, path: str) -> bool:
         return bool(self.article_path.match(path))
 
@@ -290,6 +295,13 @@ def source_named(name: str, cfg: Config | None = None) -> Source:
         raise ConfigError(f"source {name!r} is disabled (enabled = false in its "
                           "[sources.NAME] table)")
     return sources[name]
+
+def base_url_for(source: Source, base_url: str | None) -> str | None:
+    """The host to crawl a source from instead of its site (--base-url, COOPWATCH_BASE_URL):
+    only a built-in's spider knows its site's paths to find them on another host; a
+    configured source always crawls its own start_urls."""
+    return base_url if source.builtin else None
+
 
 def checked_sources(cfg: Config) -> list[str]:
     """The sources the monitor checks: COOPWATCH_CHECK_SOURCES, where "all" is every enabled

@@ -10,7 +10,7 @@ Also the bookkeeping of crawls that did not end on their own: `abandon_crawl` (t
 stopping and the crawl outlived its grace period) and `recover_runs` (runs left open by a
 process that died, found when the monitor starts). An abandoned run is neither a success nor
 a failure of its source, so it changes no source field: no error streak, no priming.
-Settings: COOPWATCH_BASE_URL, COOPWATCH_CRAWL_TIMEOUT_S.
+Settings: COOPWATCH_BASE_URL (built-in sources only), COOPWATCH_CRAWL_TIMEOUT_S.
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.config import Config, load_config
+from core.sources import base_url_for, registry
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
 from scheduler.path import crawl_source, deliver_due
@@ -68,7 +69,8 @@ def check_source(name: str) -> dict[str, Any]:
         logger.info("First crawl of %(source)s: priming silently — its backfill sends no "
                     "alerts", {"source": name})
     summary = crawl_source(cfg, name, trigger="schedule",
-                           base_url=cfg["COOPWATCH_BASE_URL"] or None,
+                           base_url=base_url_for(registry(cfg)[name],
+                                                 cfg["COOPWATCH_BASE_URL"] or None),
                            while_crawling=_crawling(name), stopping=STOPPING)
     if STOPPING.is_set():
         return summary  # abandon_crawl recorded it
