@@ -98,7 +98,10 @@ CONFIGURED_SPIDER = "crawler.spiders.configured:ConfiguredSpider"
 CONFIGURED_PAGES = "crawler.pages.configured"
 SPEAKS_FOR = (*ORGANISATIONS, "other")  # "other": a third party, whose items must name both
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")  # the archive's source.name is String(32)
-RESERVED = frozenset({"all"})  # `coopwatch crawl all`, COOPWATCH_CHECK_SOURCES=all
+# `coopwatch crawl all`, COOPWATCH_CHECK_SOURCES=all; the feeds /feeds/all.atom and
+# /feeds/search.atom sit beside each source's /feeds/NAME.atom; `coopwatch extract --source
+# generic` is the generic layer alone
+RESERVED = frozenset({"all", "search", "generic"})
 
 # What a `[sources.NAME]` table of the config file may say. check_every_min is the older name
 # of interval_minutes (one concept: a fixed check interval in minutes), kept so existing
