@@ -3,7 +3,8 @@
 Precedence: environment variable > TOML file (COOPWATCH_CONFIG) > default. The TOML key of an
 option is its name without the COOPWATCH_ prefix, in lower case (``check_every_min = 15``).
 Tables in the TOML file (``[relevance]``, ``[sources.NAME]``) configure subsystems and are read
-by them via ``Config.table(name)`` (the sources' by core.sources.registry). The README's option table is generated from OPTIONS (a test checks it).
+by them via ``Config.table(name)`` (the sources' by core.sources.registry). The README's option
+table is generated from OPTIONS (a test checks it).
 """
 
 from __future__ import annotations

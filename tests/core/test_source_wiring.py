@@ -169,3 +169,31 @@ def test_the_monitors_base_url_is_for_builtins_only(name: str, tmp_path: Path) -
     source = registry(cfg_with(tmp_path, "sqlite://"))[name]
     assert base_url_for(source, "http://127.0.0.1:8090") == (
         "http://127.0.0.1:8090" if source.builtin else None)
+
+
+def test_the_schedule_reads_interval_and_time_zone_from_the_source(tmp_path: Path) -> None:
+    from scheduler.schedule import budget, fixed_every_s, timezone_of
+
+    cfg = cfg_with(tmp_path, "sqlite://", SOURCES_TOML + "\n[sources.interpol]\n"
+                   "check_every_min = 120\ndaily_requests = 12\ntimezone = 'Asia/Singapore'\n")
+    assert fixed_every_s(cfg, "bmsc") == 30 * 60
+    assert fixed_every_s(cfg, "interpol") == 120 * 60  # the older name, still read
+    assert fixed_every_s(cfg, "unodc") is None  # adaptive
+    assert budget(cfg, "interpol").daily_checks == 12
+    assert str(timezone_of("interpol", cfg)) == "Asia/Singapore"
+    assert str(timezone_of("osce", cfg)) == "Europe/Vienna"
+    assert str(timezone_of("unodc", cfg)) == "UTC"
+
+
+def test_the_monitor_start_makes_rows_and_forgets_sources_it_no_longer_checks(
+        migrated_url: str, tmp_path: Path) -> None:
+    from scheduler.daemon import source_rows
+
+    with session_scope(migrated_url) as session:
+        session.get_one(Source, "osce").next_check_at = datetime(2025, 5, 6, tzinfo=UTC)
+    source_rows(cfg_with(tmp_path, migrated_url, SOURCES_TOML + "\n[sources.osce]\n"
+                         "enabled = false\n"))
+    with session_scope(migrated_url) as session:
+        rows = {r.name: r for r in session.scalars(select(Source))}
+        assert sorted(rows) == ["bmsc", "interpol", "osce", "unodc"]  # not the disabled "old"
+        assert rows["osce"].next_check_at is None
