@@ -272,6 +272,7 @@ SOURCES: Mapping[str, Source] = build({}, str(BUILTIN_FILE))
 
 @cache
 def _registry_of(config_path: str) -> Mapping[str, Source]:
+    # keyed by the file: a process (or test) that points COOPWATCH_CONFIG elsewhere reads that
     return registry(load_config())
 
 
