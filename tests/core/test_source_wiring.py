@@ -197,3 +197,16 @@ def test_the_monitor_start_makes_rows_and_forgets_sources_it_no_longer_checks(
         rows = {r.name: r for r in session.scalars(select(Source))}
         assert sorted(rows) == ["bmsc", "interpol", "osce", "unodc"]  # not the disabled "old"
         assert rows["osce"].next_check_at is None
+
+
+def test_metrics_cover_the_sources_watched_now(migrated_url: str, tmp_path: Path) -> None:
+    cfg = cfg_with(tmp_path, migrated_url)
+    store(migrated_url, cfg, "unodc", *JOINT)  # its row, then the source leaves the file
+    with TestClient(create_app(cfg_with(tmp_path, migrated_url,
+                                        SOURCES_TOML.replace("[sources.unodc]",
+                                                             "[sources.unodc2]")))) as client:
+        text = client.get("/metrics").text
+    health = [line for line in text.splitlines() if line.startswith("coopwatch_source_")]
+    assert 'coopwatch_source_error_streak{source="osce"} 0.0' in health
+    assert not [line for line in health if 'source="unodc"' in line]
+    assert 'coopwatch_archive_items{level="primary",source="unodc"} 1.0' in text  # its items stay
