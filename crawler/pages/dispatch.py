@@ -1,9 +1,9 @@
 """Which page object reads a page: the dispatchers. A source's page objects live in the module
 its registry entry names (core.sources: crawler/pages/osce.py, interpol.py, and the one module
-every configured source shares), exposing
-ARTICLE_PAGE, LISTING_PAGE, optionally FEED, and PAGE_OBJECTS (every class a fixture must
-cover). When the site's page object raises UseGeneric, crawler/pages/generic.py reads the page,
-so nothing here says `if source == "osce"`. The types they return are in base.py.
+every configured source shares), exposing ARTICLE_PAGE, LISTING_PAGE, optionally FEED, and
+PAGE_OBJECTS (every class a fixture must cover). When the site's page object raises UseGeneric,
+crawler/pages/generic.py reads the page, so nothing here says `if source == "osce"`. The types
+they return are in base.py.
 """
 
 from __future__ import annotations
