@@ -13,8 +13,7 @@ from rich.console import Console
 
 from coopwatch.common import config, parse_day
 from coopwatch.progress import CrawlProgress
-from core.config import ConfigError
-from core.sources import base_url_for, enabled_sources, registry, source_named
+from core.sources import base_url_for, enabled_sources, registry
 from crawler.child import CrawlInterrupted
 from crawler.run import EXIT_CODES
 from scheduler.path import crawl_source
@@ -51,17 +50,18 @@ def crawl(
 
     Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
     cfg = config()
-    if source == "all":
-        names = list(enabled_sources(cfg))
-    else:
-        try:
-            names = [source_named(source, cfg).name]
-        except ConfigError as err:  # unknown, or switched off with enabled = false
-            raise typer.BadParameter(f"{err}, or all", param_hint="SOURCE") from err
-        if base_url and base_url_for(registry(cfg)[source], base_url) is None:
-            raise typer.BadParameter(f"{source} is a configured source: it crawls its own "
-                                     "start_urls (--base-url is for built-in sources)",
-                                     param_hint="--base-url")
+    enabled = enabled_sources(cfg)
+    names = list(enabled) if source == "all" else [source]
+    if source != "all" and source not in enabled:
+        why = " is disabled (enabled = false in its [sources.NAME] table)" \
+            if source in registry(cfg) else ""
+        raise typer.BadParameter(f"{source!r}{why}: use {', '.join(enabled)} or all",
+                                 param_hint="SOURCE")
+    if base_url and any(base_url_for(registry(cfg)[n], base_url) is None for n in names) \
+            and source != "all":  # `all` gives --base-url to the built-ins only
+        raise typer.BadParameter(f"{source} is a configured source: it crawls its own "
+                                 "start_urls (--base-url is for built-in sources)",
+                                 param_hint="--base-url")
     day = parse_day(since, "--since")
     if max_pages is not None and max_pages < 1:
         raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")

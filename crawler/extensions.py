@@ -17,7 +17,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from sqlalchemy.exc import SQLAlchemyError
 
-from core.sources import Source
+from core.sources import registry
 from storage import locks
 from storage.db import session_factory, session_scope
 from storage.models import CrawlRun
@@ -175,7 +175,7 @@ class RunRecorder:
         # A signal handler cannot stop the crawl: on busy or not_started the spider starts
         # nothing. A crawl that cannot be locked and recorded does not crawl.
         try:
-            self.open_run(spider.source)  # type: ignore[attr-defined]
+            self.open_run(spider.name)
         except locks.SourceBusy as err:
             stats.set_value("coopwatch/busy", str(err))
             logger.error("%(err)s", {"err": err})
@@ -191,11 +191,11 @@ class RunRecorder:
         logger.info("Run %(run_id)s of %(source)s started", {"run_id": self.run_id,
                                                             "source": spider.name})
 
-    def open_run(self, spec: Source) -> None:
-        source = spec.name
+    def open_run(self, source: str) -> None:
         # A plain session: acquiring the lock commits on its own, before the run row.
         with session_factory(self.url)() as session:
-            ensure_source(session, spec)  # a configured source's first crawl makes its row
+            # a configured source's first crawl makes its row
+            ensure_source(session, registry()[source])
             locks.acquire(session, source)
             self.locked = True
             if stale := close_stale_runs(session, source, "its crawl process died without "

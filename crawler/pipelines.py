@@ -94,7 +94,7 @@ class StoreItem:
         if not self.dry_run:
             with session_scope(self.url) as session:
                 primed = is_primed(session, self.source)
-            alerts = spider.source.alerts  # type: ignore[attr-defined]
+            alerts = registry()[self.source].alerts
             self.policy = policy_from_config(load_config(), source_primed=primed,
                                              source_alerts=alerts)
             if not alerts:

@@ -115,8 +115,8 @@ def test_crawl_refuses_a_disabled_source_and_base_url_for_a_configured_one(
     write_config(cli_env, tmp_path, GOOD)
     disabled = run(cli_env, str(BIN / "coopwatch"), "crawl", "osce")
     assert disabled.returncode == 2
-    assert "source 'osce' is disabled (enabled = false in its [sources.NAME] table), or all" \
-        in words(disabled.stderr)
+    assert "'osce' is disabled (enabled = false in its [sources.NAME] table): use interpol, " \
+        "unodc or all" in words(disabled.stderr)
     based = run(cli_env, str(BIN / "coopwatch"), "crawl", "unodc", "--base-url",
                 "http://127.0.0.1:9")
     assert based.returncode == 2
