@@ -22,6 +22,7 @@ from coopwatch import (
     cli_relevance,
     cli_replica,
     cli_runs,
+    cli_sources,
 )
 from coopwatch.common import (
     JsonOpt,
@@ -36,7 +37,7 @@ from coopwatch.common import (
 from core.article import LEVELS
 from core.config import OPTIONS, ConfigError
 from core.controls import visible
-from core.sources import SOURCES
+from core.sources import registry
 from storage import migrate
 from storage.models import MAX_ID, Item
 from storage.search import BadQuery, SearchQuery, search, show_sql
@@ -82,7 +83,8 @@ def archive_seed(as_json: JsonOpt = False) -> None:
 @app.command()
 def query(
     text: Annotated[str | None, typer.Argument(help="Words or \"phrases\" to search for")] = None,
-    source: Annotated[str | None, typer.Option(help=" or ".join(SOURCES))] = None,
+    source: Annotated[str | None, typer.Option(
+        help="A source's name (`coopwatch sources` lists them)")] = None,
     since: Annotated[str | None, typer.Option(help="Published on or after (YYYY-MM-DD)")] = None,
     until: Annotated[str | None, typer.Option(help="Published on or before (YYYY-MM-DD)")] = None,
     level: Annotated[list[str] | None, typer.Option(
@@ -95,9 +97,10 @@ def query(
     """Search the stored archive, best match first (newest first without TEXT).
 
     Example:  coopwatch query "joint action plan" --source interpol --json"""
-    if source is not None and source not in SOURCES:
-        raise typer.BadParameter(f"{source!r}: use {' or '.join(SOURCES)}", param_hint="--source")
     cfg = config()
+    if source is not None and source not in registry(cfg):
+        raise typer.BadParameter(f"{source!r}: use {' or '.join(registry(cfg))}",
+                                 param_hint="--source")
     try:
         timeout_s = cfg.get_seconds("COOPWATCH_SEARCH_TIMEOUT_S")
     except ConfigError as err:
@@ -191,5 +194,5 @@ def main() -> None:
 
 # Each area's commands, under the one `coopwatch` command.
 for area in (cli_crawl, cli_extract, cli_relevance, cli_replica, cli_feeds, cli_monitor,
-             cli_export, cli_runs):
+             cli_sources, cli_export, cli_runs):
     app.add_typer(area.app)

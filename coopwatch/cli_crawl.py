@@ -13,7 +13,7 @@ from rich.console import Console
 
 from coopwatch.common import config, parse_day
 from coopwatch.progress import CrawlProgress
-from core.sources import SOURCES
+from core.sources import base_url_for, enabled_sources, registry
 from crawler.child import CrawlInterrupted
 from crawler.run import EXIT_CODES
 from scheduler.path import crawl_source
@@ -35,7 +35,8 @@ app = typer.Typer()
 
 @app.command()
 def crawl(
-    source: Annotated[str, typer.Argument(help=f"{', '.join(SOURCES)} or all")],
+    source: Annotated[str, typer.Argument(
+        help="A source's name (`coopwatch sources` lists them) or all (every enabled one)")],
     base_url: Annotated[str | None, typer.Option(
         help="Crawl this host instead of the real site (e.g. the replica)")] = None,
     since: Annotated[str | None, typer.Option(help="Backfill back to YYYY-MM-DD")] = None,
@@ -48,14 +49,22 @@ def crawl(
     """Crawl one source now (or all) and store what is new.
 
     Example:  coopwatch crawl osce --base-url http://127.0.0.1:8090 --json"""
-    names = list(SOURCES) if source == "all" else [source]
-    if any(n not in SOURCES for n in names):
-        raise typer.BadParameter(f"{source!r}: use {', '.join(SOURCES)} or all",
+    cfg = config()
+    enabled = enabled_sources(cfg)
+    names = list(enabled) if source == "all" else [source]
+    if source != "all" and source not in enabled:
+        why = " is disabled (enabled = false in its [sources.NAME] table)" \
+            if source in registry(cfg) else ""
+        raise typer.BadParameter(f"{source!r}{why}: use {', '.join(enabled)} or all",
                                  param_hint="SOURCE")
+    if base_url and any(base_url_for(registry(cfg)[n], base_url) is None for n in names) \
+            and source != "all":  # `all` gives --base-url to the built-ins only
+        raise typer.BadParameter(f"{source} is a configured source: it crawls its own "
+                                 "start_urls (--base-url is for built-in sources)",
+                                 param_hint="--base-url")
     day = parse_day(since, "--since")
     if max_pages is not None and max_pages < 1:
         raise typer.BadParameter("must be 1 or more", param_hint="--max-pages")
-    cfg = config()
     summaries = []
     live = sys.stderr.isatty() and not quiet and not as_json
     progress = CrawlProgress(Console(stderr=True)) if live else None
@@ -66,7 +75,8 @@ def crawl(
                 progress.start(name)
             try:
                 summary = crawl_source(
-                    cfg, name, trigger="cli", base_url=base_url, since=day,
+                    cfg, name, trigger="cli", base_url=base_url_for(registry(cfg)[name], base_url),
+                    since=day,
                     max_pages=max_pages, dry_run=dry_run,
                     stderr=subprocess.DEVNULL if quiet else None,
                     on_log=progress.on_log if progress else None)

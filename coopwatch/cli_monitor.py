@@ -1,5 +1,5 @@
-"""`coopwatch run`, `coopwatch alerts list|retry|test` and `coopwatch sources`: the monitor,
-its alert outbox and the health of each source. Thin layers over scheduler.* and storage.*."""
+"""`coopwatch run` and `coopwatch alerts list|retry|test`: the monitor and its alert outbox.
+Thin layers over scheduler.* and storage.*."""
 
 from __future__ import annotations
 
@@ -11,12 +11,10 @@ from rich.console import Console
 from rich.table import Table
 from sqlalchemy import select
 
-from coopwatch.cli_check import check
 from coopwatch.common import JsonOpt, cell, config, db_session, emit_json, fail
 from core.config import ConfigError
-from storage.models import MAX_ID, AlertOutbox, Source
-from storage.views import iso, source_json
-from storage.websub import hub_status
+from storage.models import MAX_ID, AlertOutbox
+from storage.views import iso
 
 
 def _alerts_json(row: AlertOutbox) -> dict[str, Any]:
@@ -117,43 +115,3 @@ def alerts_test() -> None:
         typer.echo(f"{purpose:<6} {name:<24} {'sent' if ok else 'FAILED: ' + str(error)}")
     if not all(ok for _, _, ok, _ in results):
         raise typer.Exit(1)
-
-sources_app = typer.Typer(invoke_without_command=True)
-app.add_typer(sources_app, name="sources")
-sources_app.command("check")(check)
-
-
-@sources_app.callback()
-def sources(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Show each source's health: state, open alarms, last success and error, 304 ratio,
-    and the monitor's next check with why (busy or quiet hours, Retry-After, …); with
-    COOPWATCH_WEBSUB_HUB set, a line on what the hub has been told.
-    `coopwatch sources check URL` tries a start URL before adding a source.
-
-    Example:  coopwatch sources --json"""
-    if ctx.invoked_subcommand is not None:
-        return
-    cfg = config()
-    with db_session(cfg) as session:
-        rows = [source_json(session, s) for s in
-                session.scalars(select(Source).order_by(Source.name))]
-        hub = hub_status(session) if cfg["COOPWATCH_WEBSUB_HUB"] else None
-    if as_json:
-        emit_json(rows)
-        return
-    table = Table("source", "state", "open alarms", "last success", "last error",
-                  "streak", "last new item", "304 ratio", "next check (why)", "crawling")
-    for r in rows:
-        ratio = "n/a" if r["not_modified_ratio"] is None else f"{r['not_modified_ratio']:.0%}"
-        error = f"{r['last_error_at'] or 'never'} {r['last_error'] or ''}".strip()
-        table.add_row(*map(cell, (r["source"], r["state"], ", ".join(r["open_alarms"]) or "-",
-                                  r["last_success"] or "never", error, r["error_streak"],
-                                  r["last_new_item"] or "never", ratio,
-                                  f"{r['next_check']} ({r['next_check_why']})"
-                                  if r["next_check"] else
-                                  "not scheduled (the monitor sets it)",
-                                  f"{r['lease']['holder']} until {r['lease']['until']}"
-                                  if r["lease"] else "-")))
-    Console().print(table)  # made per command: rich reads COLUMNS when made
-    if hub is not None:
-        typer.echo(f"WebSub hub {cfg['COOPWATCH_WEBSUB_HUB']}: {hub}")

@@ -16,6 +16,7 @@ import typer
 
 from coopwatch.common import config, db_session, fail
 from core.config import ConfigError, load_config
+from core.sources import registry
 from relevance import Rules, body_with_summary, classify, load_rules
 from relevance.evaluation import evaluate, format_report, load_items
 from relevance.reclassify import reclassify
@@ -27,7 +28,8 @@ REPO_SAMPLES = Path(__file__).resolve().parent.parent / "tests" / "data" / "labe
 
 def _rules() -> Rules:
     try:
-        return load_rules(load_config().table("relevance"))
+        cfg = load_config()
+        return load_rules(cfg.table("relevance"), registry(cfg))
     except ConfigError as err:  # RulesError is one too: it names the bad key
         fail(str(err))
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from core.config import Config, ConfigError, load_config
 from core.controls import visible
+from core.sources import registry
 from storage.db import DatabaseUnavailable, session_factory, session_scope
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -33,8 +34,12 @@ def fail(message: str) -> NoReturn:
 
 
 def config() -> Config:
+    """The configuration, its `[sources.NAME]` tables validated: a bad table stops every
+    command before it starts anything."""
     try:
-        return load_config()
+        cfg = load_config()
+        registry(cfg)
+        return cfg
     except ConfigError as err:
         fail(str(err))
 

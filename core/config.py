@@ -2,8 +2,9 @@
 
 Precedence: environment variable > TOML file (COOPWATCH_CONFIG) > default. The TOML key of an
 option is its name without the COOPWATCH_ prefix, in lower case (``check_every_min = 15``).
-Tables in the TOML file (``[relevance]``) configure subsystems and are read by them via
-``Config.table(name)``. The README's option table is generated from OPTIONS (a test checks it).
+Tables in the TOML file (``[relevance]``, ``[sources.NAME]``) configure subsystems and are read
+by them via ``Config.table(name)`` (the sources' by core.sources.registry). The README's option
+table is generated from OPTIONS (a test checks it).
 """
 
 from __future__ import annotations
@@ -53,7 +54,7 @@ OPTIONS: tuple[Option, ...] = (
            "COOPWATCH_PUBLIC_URL) and the hub is pinged when a feed's content changes"),
     Option("COOPWATCH_CHECK_EVERY_MIN", "",
            "Check each source at this fixed interval in minutes instead of the adaptive "
-           "schedule (fractions allowed; per source: check_every_min in a [sources.NAME] "
+           "schedule (fractions allowed; per source: interval_minutes in a [sources.NAME] "
            "table)"),
     Option("COOPWATCH_DAILY_REQUESTS", 48,
            "Adaptive schedule: scheduled checks per source and day, spent in the hours the "
@@ -88,12 +89,13 @@ OPTIONS: tuple[Option, ...] = (
     Option("COOPWATCH_API_TOKEN", "", "Token required by POST /api/crawl/…", secret=True),
     # The monitor (`coopwatch run`), its alerts and source-health alarms.
     Option("COOPWATCH_CHECK_SOURCES", "all",
-           "Sources the monitor checks, space separated (all: every source of the registry)"),
+           "Sources the monitor checks, space separated (all: every enabled source)"),
     Option("COOPWATCH_MAX_PARALLEL_CRAWLS", 2,
            "Most crawls the monitor runs at once (never two of one host); a check that "
            "finds none free waits its turn"),
     Option("COOPWATCH_BASE_URL", "",
-           "Crawl every source from this base URL instead of its site (the replica, a mirror)"),
+           "Crawl the built-in sources from this base URL instead of their sites (the "
+           "replica, a mirror); configured sources crawl their own start_urls"),
     Option("COOPWATCH_JITTER_S", 120, "Up to this many seconds of random delay per check"),
     Option("COOPWATCH_INSTANCE", "",
            "Name of this monitor in crawl leases, run records and logs, so several monitors "

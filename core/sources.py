@@ -78,6 +78,11 @@ class Source:
     alerts: bool = True  # new items raise alerts (configured sources opt in)
     builtin: bool = True  # defined by coopwatch (may still be changed by a table)
 
+    def entry_urls(self) -> tuple[str, ...]:
+        """Where its crawl starts: a configured source's start_urls, a built-in's entry
+        points on its home."""
+        return self.start_urls or tuple(self.home + p for p in self.entry_points.values())
+
     def is_article_path(self, path: str) -> bool:
         return bool(self.article_path.match(path))
 
@@ -93,7 +98,10 @@ CONFIGURED_SPIDER = "crawler.spiders.configured:ConfiguredSpider"
 CONFIGURED_PAGES = "crawler.pages.configured"
 SPEAKS_FOR = (*ORGANISATIONS, "other")  # "other": a third party, whose items must name both
 NAME = re.compile(r"[a-z][a-z0-9_-]{0,31}")  # the archive's source.name is String(32)
-RESERVED = frozenset({"all"})  # `coopwatch crawl all`, COOPWATCH_CHECK_SOURCES=all
+# `coopwatch crawl all`, COOPWATCH_CHECK_SOURCES=all; the feeds /feeds/all.atom and
+# /feeds/search.atom sit beside each source's /feeds/NAME.atom; `coopwatch extract --source
+# generic` is the generic layer alone
+RESERVED = frozenset({"all", "search", "generic"})
 
 # What a `[sources.NAME]` table of the config file may say. check_every_min is the older name
 # of interval_minutes (one concept: a fixed check interval in minutes), kept so existing
@@ -264,6 +272,7 @@ SOURCES: Mapping[str, Source] = build({}, str(BUILTIN_FILE))
 
 @cache
 def _registry_of(config_path: str) -> Mapping[str, Source]:
+    # keyed by the file: a process (or test) that points COOPWATCH_CONFIG elsewhere reads that
     return registry(load_config())
 
 
@@ -290,6 +299,13 @@ def source_named(name: str, cfg: Config | None = None) -> Source:
         raise ConfigError(f"source {name!r} is disabled (enabled = false in its "
                           "[sources.NAME] table)")
     return sources[name]
+
+def base_url_for(source: Source, base_url: str | None) -> str | None:
+    """The host to crawl a source from instead of its site (--base-url, COOPWATCH_BASE_URL):
+    only a built-in's spider knows its site's paths to find them on another host; a
+    configured source always crawls its own start_urls."""
+    return base_url if source.builtin else None
+
 
 def checked_sources(cfg: Config) -> list[str]:
     """The sources the monitor checks: COOPWATCH_CHECK_SOURCES, where "all" is every enabled

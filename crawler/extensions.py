@@ -25,10 +25,12 @@ from sqlalchemy import update
 from sqlalchemy.exc import SQLAlchemyError
 
 from core import runlogs
+from core.sources import registry
 from storage import locks
 from storage.db import session_factory, session_scope
 from storage.models import CrawlRun
 from storage.runs import close_stale_runs, finish_run, start_run
+from storage.source_rows import ensure_source
 
 logger = logging.getLogger(__name__)
 
@@ -236,6 +238,8 @@ class RunRecorder:
     def open_run(self, source: str) -> None:
         # A plain session: acquiring the lease commits on its own, before the run row.
         with session_factory(self.url)() as session:
+            # a configured source's first crawl makes its row
+            ensure_source(session, registry()[source])
             locks.acquire(session, source, instance=self.instance, lease=self.lease)
             self.heartbeat = locks.Heartbeat(self.url, source, self.instance, self.lease,
                                              on_lost=self.lease_lost)

@@ -19,6 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.article import Article
 from core.config import load_config
+from core.sources import registry
 from relevance import Rules, classify_article, load_rules
 from storage.batch import upsert_articles
 from storage.db import session_scope
@@ -53,7 +54,7 @@ class ScoreRelevance:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(load_rules(crawler.settings.getdict("COOPWATCH_RELEVANCE")))
+        return cls(load_rules(crawler.settings.getdict("COOPWATCH_RELEVANCE"), registry()))
 
     def process_item(self, item: Article) -> Article:
         item.relevance = classify_article(item, self.rules)
@@ -93,8 +94,13 @@ class StoreItem:
         if not self.dry_run:
             with session_scope(self.url) as session:
                 primed = is_primed(session, self.source)
-            self.policy = policy_from_config(load_config(), source_primed=primed)
-            if not primed:
+            alerts = registry()[self.source].alerts
+            self.policy = policy_from_config(load_config(), source_primed=primed,
+                                             source_alerts=alerts)
+            if not alerts:
+                logger.info("News alerts are off for %(source)s (alerts = true in its "
+                            "[sources.NAME] table turns them on)", {"source": self.source})
+            elif not primed:
                 logger.info("First crawl of %(source)s: priming silently, no alerts for the "
                             "backfill", {"source": self.source})
 

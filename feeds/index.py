@@ -10,7 +10,6 @@ from __future__ import annotations
 from html import escape
 
 from core.article import LEVELS
-from core.sources import SOURCES
 from feeds.render import TOPIC, describe
 from feeds.spec import FORMATS, MEDIA_TYPES, FeedSpec, Format
 
@@ -21,8 +20,8 @@ def _rel(spec: FeedSpec, fmt: Format) -> str:
     return escape(spec.path(fmt).lstrip("/"))
 
 
-def _search_form(default_levels: tuple[str, ...]) -> str:
-    sources = "".join(f'<option value="{o}">{o}</option>' for o in SOURCES)
+def _search_form(default_levels: tuple[str, ...], names: list[str]) -> str:
+    sources = "".join(f'<option value="{escape(o)}">{escape(o)}</option>' for o in names)
     levels = " ".join(
         f'<label><input type="checkbox" name="level" value="{lv}"'
         f'{" checked" if lv in default_levels else ""}> {lv}</label>' for lv in LEVELS)
@@ -48,7 +47,8 @@ def index_html(feeds: dict[str, FeedSpec], names: dict[str, str], search: bool) 
         items.append(f"<li><strong>{escape(title)}</strong>: {links}<br>"
                      f"{escape(description)}</li>")
     levels = next(iter(feeds.values())).levels if feeds else ()
-    form = _search_form(levels) if search else ""
+    form = _search_form(levels, [s.name for s in feeds.values() if s.kind == "source"]) \
+        if search else ""
     nl = "\n"
     return f"""<!doctype html>
 <html lang="en">

@@ -61,15 +61,18 @@ def describe(spec: FeedSpec, names: dict[str, str]) -> tuple[str, str]:
     if spec.kind == "combined":
         return (f"{TOPIC} — news from both organisations",
                 f"Items about co-operation between {' and '.join(map(name, ORGANISATIONS))}, "
-                f"from both organisations' websites and a seeded archive of historical "
-                f"documents. One entry per story: a story published by both organisations "
+                f"from both organisations' websites, any other source configured, and a seeded "
+                f"archive of historical documents. One entry per story: a story published by "
+                f"both organisations "
                 f"links both versions. Relevance levels: {levels}.")
     if spec.kind == "source" and spec.source:
         others = " and ".join(name(o) for o in ORGANISATIONS if o != spec.source)
+        # only the organisations' own newsrooms have documents in the seeded archive
+        seeded = f", with the {name(spec.source)} documents of the seeded archive" \
+            if spec.source in ORGANISATIONS else ""
         return (f"{TOPIC} — {name(spec.source)} news",
-                f"Items from the {name(spec.source)} website about co-operation with {others}, "
-                f"with the {name(spec.source)} documents of the seeded archive. One entry per "
-                f"item. Relevance levels: {levels}.")
+                f"Items from the {name(spec.source)} website about co-operation with {others}"
+                f"{seeded}. One entry per item. Relevance levels: {levels}.")
     scope = f" from {name(spec.source)}" if spec.source else ""
     what = f'"{spec.query}"' if spec.query else "all items"
     return (one_line(f"{TOPIC} — search: {spec.query or 'all'}{scope}"),

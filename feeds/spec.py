@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 
 from core.article import LEVELS
 from core.config import Config, ConfigError
-from core.sources import SOURCES
+from core.sources import enabled_sources, registry
 from storage.search import MAX_LIMIT, BadQuery, QuerySyntax, parse_terms
 
 FeedKind = Literal["combined", "source", "search"]
@@ -74,18 +74,20 @@ def feed_defaults(cfg: Config) -> tuple[tuple[str, ...], int]:
 
 
 def standard_feeds(cfg: Config) -> dict[str, FeedSpec]:
-    """`all` (one entry per story, both organisations) and one feed per organisation."""
+    """`all` (one entry per story, every source) and one feed per enabled source."""
     levels, size = feed_defaults(cfg)
     feeds = {"all": FeedSpec("combined", "all", levels=levels, size=size)}
-    for org in SOURCES:
-        feeds[org] = FeedSpec("source", org, source=org, levels=levels, size=size)
+    for name in enabled_sources(cfg):
+        feeds[name] = FeedSpec("source", name, source=name, levels=levels, size=size)
     return feeds
 
 
-def check_source(source: str | None) -> None:
-    """BadQuery (a 400) naming the known sources, unless `source` is one or None."""
-    if source is not None and source not in SOURCES:
-        raise BadQuery(f"unknown source {source!r}: use {' or '.join(SOURCES)}")
+def check_source(source: str | None, cfg: Config) -> None:
+    """BadQuery (a 400) naming the known sources, unless `source` is one or None. A disabled
+    source is known: its items stay in the archive, searchable."""
+    known = registry(cfg)
+    if source is not None and source not in known:
+        raise BadQuery(f"unknown source {source!r}: use {' or '.join(known)}")
 
 
 def search_feed(cfg: Config, q: str | None, source: str | None,
@@ -100,7 +102,7 @@ def search_feed(cfg: Config, q: str | None, source: str | None,
         if any(ord(c) < 32 and c not in "\t\n\r" for c in text):  # NUL breaks PostgreSQL
             raise BadQuery("q contains control characters; search words or \"phrases\"")
         parse_terms(text)  # the same rules search() applies, checked before the 304 shortcut
-    check_source(source)
+    check_source(source, cfg)
     chosen = _levels(levels, "level") if levels else default_levels
     if not chosen:
         raise BadQuery(f"level is empty: use {', '.join(LEVELS)}")

@@ -17,7 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from core.config import ConfigError
-from core.sources import ORGANISATIONS, SOURCES
+from core.sources import ORGANISATIONS, SOURCES, Source
 
 logger = logging.getLogger(__name__)
 
@@ -238,7 +238,7 @@ def _compile(phrases: Iterable[str], key: str) -> re.Pattern[str] | None:
         raise RulesError(f"[relevance] {key}: cannot compile phrases: {err}") from err
 
 
-def _build(table: dict[str, Any]) -> Rules:
+def _build(table: dict[str, Any], speakers: Mapping[str, str]) -> Rules:
     aliases = table["aliases"]
     for org in ORGS:
         if not [a for a in aliases[org] if a.strip()]:
@@ -314,7 +314,7 @@ def _build(table: dict[str, Any]) -> Rules:
         mention_score=float(table["mention_score"]),
         headline_score=float(table["headline_score"]),
         aliases=alias_re, not_actor=not_actor, ignore=_compile(table["ignore"], "ignore"),
-        sources=MappingProxyType({**{s.name: s.speaks_for for s in SOURCES.values()},
+        sources=MappingProxyType({**speakers,
                                   **{k.lower(): v for k, v in table["sources"].items()}}),
         pair_weight=float(pair["weight"]), pair_in_lead=float(pair["in_lead"]), pair_gap=pair_gap,
         pair_subject_weight=float(pair["subject_weight"]), pair_subject_after=subject_after,
@@ -355,18 +355,24 @@ def _required_first(groups: list[CueGroup]) -> tuple[CueGroup, ...]:
 
 
 @lru_cache(maxsize=32)
-def _rules_from_json(overrides_json: str) -> Rules:
-    return _build(_merge(_load_defaults(), json.loads(overrides_json), ""))
+def _rules_from_json(overrides_json: str, speakers_json: str) -> Rules:
+    return _build(_merge(_load_defaults(), json.loads(overrides_json), ""),
+                  json.loads(speakers_json))
 
 
-def load_rules(overrides: Mapping[str, Any] | None = None) -> Rules:
+def load_rules(overrides: Mapping[str, Any] | None = None,
+               sources: Mapping[str, Source] | None = None) -> Rules:
     """The shipped defaults with the user's [relevance] table merged over them (cached).
+    `sources` (the registry; default: the built-ins) says which organisation each source
+    speaks for; a third party's ("other") is left out, so its items must name both.
 
     Raises RulesError (a ValueError and a ConfigError) naming any unknown or malformed key."""
     if overrides is not None and not isinstance(overrides, Mapping):
         raise RulesError(f"[relevance] must be a table, got {overrides!r}")
+    speakers = {s.name: s.speaks_for for s in (sources or SOURCES).values()
+                if s.speaks_for in ORGS}
     try:
         key = json.dumps(dict(overrides or {}), sort_keys=True)
     except (TypeError, ValueError) as err:
         raise RulesError(f"[relevance] holds a value TOML cannot: {err}") from err
-    return _rules_from_json(key)
+    return _rules_from_json(key, json.dumps(speakers, sort_keys=True))

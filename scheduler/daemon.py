@@ -48,10 +48,11 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from core import runlogs
 from core.config import Config
-from core.sources import checked_sources
+from core.sources import checked_sources, registry
 from feeds.websub import websub_for
 from scheduler import jobs, schedule, slots, spread, websub
 from storage.db import session_scope
+from storage.source_rows import ensure_source, forget_checks
 
 logger = logging.getLogger(__name__)
 
@@ -159,6 +160,18 @@ async def _stop_crawls(db_url: str, grace_s: float, instance: str) -> None:
         logger.error("Crawls still running at exit: %(sources)s", {"sources": jobs.running()})
 
 
+def source_rows(cfg: Config) -> None:
+    """Each checked source has its archive row; a source no longer checked (removed from the
+    config file, disabled, left out of COOPWATCH_CHECK_SOURCES) loses its planned check."""
+    sources, checked = registry(cfg), checked_sources(cfg)
+    with session_scope(cfg.database_url) as session:
+        for name in checked:
+            ensure_source(session, sources[name])
+        if forgotten := forget_checks(session, checked):
+            logger.info("No longer checked: %(names)s (their items stay in the archive)",
+                        {"names": ", ".join(forgotten)})
+
+
 async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     """Run until SIGTERM/SIGINT (or until `stop` is set)."""
     from web.server import make_server
@@ -175,6 +188,7 @@ async def run(cfg: Config, stop: asyncio.Event | None = None) -> None:
     jobs.STOPPING.clear()
     db_url = cfg.database_url
     await asyncio.to_thread(jobs.recover_runs, db_url)
+    await asyncio.to_thread(source_rows, cfg)
 
     # The server first: if its port is taken, uvicorn exits before any crawl has started.
     server = make_server(cfg)

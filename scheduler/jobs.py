@@ -14,7 +14,7 @@ stopping and the crawl outlived its grace period) and `recover_runs` (runs left 
 process that died, found when the monitor starts: no live lease covers them). An abandoned run
 is neither a success nor a failure of its source, so it changes no source field: no error
 streak, no priming. A skipped check (another monitor's slot or lease) is no run at all.
-Settings: COOPWATCH_BASE_URL, COOPWATCH_CRAWL_TIMEOUT_S, COOPWATCH_INSTANCE.
+Settings: COOPWATCH_BASE_URL (built-in sources only), COOPWATCH_CRAWL_TIMEOUT_S, COOPWATCH_INSTANCE.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from typing import Any
 from sqlalchemy import select
 
 from core.config import Config, load_config
-from core.sources import source_named
+from core.sources import base_url_for, source_named
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
 from scheduler.path import crawl_source, deliver_due, log_check
@@ -89,7 +89,9 @@ def check_source(name: str) -> dict[str, Any]:
     started = time.monotonic()
     try:
         summary = crawl_source(cfg, name, trigger="schedule",
-                               base_url=cfg["COOPWATCH_BASE_URL"] or None, quiet=True,
+                               base_url=base_url_for(source_named(name, cfg),
+                                                     cfg["COOPWATCH_BASE_URL"] or None),
+                               quiet=True,
                                while_crawling=_crawling(name,
                                                         hosts_of(source_named(name, cfg), cfg)),
                                stopping=STOPPING)

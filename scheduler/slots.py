@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from core.config import Config, ConfigError
-from core.sources import Source
+from core.sources import Source, base_url_for
 
 logger = logging.getLogger(__name__)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
@@ -32,10 +32,11 @@ class SlotsClosed(RuntimeError):
 
 def hosts_of(source: Source, cfg: Config) -> frozenset[str]:
     """The hosts a crawl of `source` talks to: its start URLs' (configured sources) or its
-    home's (built-ins) — or COOPWATCH_BASE_URL's, when set, since every crawl then goes there.
+    home's (built-ins) — or COOPWATCH_BASE_URL's for a built-in, when set, since its crawl then
+    goes there (core.sources.base_url_for).
     A host is the URL's host name with any port but the scheme's own (two replicas on two
     ports are two hosts)."""
-    base = cfg["COOPWATCH_BASE_URL"]
+    base = base_url_for(source, cfg["COOPWATCH_BASE_URL"] or None)
     urls = [base] if base else (source.start_urls or (source.home,))
     return frozenset(_host(url) for url in urls)
 

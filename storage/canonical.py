@@ -28,7 +28,9 @@ _INTERPOL_LANG = re.compile(r"^/(?:{})(?=/)".format("|".join(INTERPOL_LANGS)), r
 # `/secretariat/441257`, `/node/580537`, `/ru/bishkek/74659` — a section slug, then the node id.
 _OSCE_NODE = re.compile(r"^(?:/[a-z]{2})?/[A-Za-z0-9_-]+/(\d+)$")
 
-# The registrable part of each source's host: "www.osce.org" -> "osce.org".
+# The registrable part of each built-in site's host: "www.osce.org" -> "osce.org". The URL rules
+# below are those sites' own (their code knows their paths); any URL on their hosts folds by
+# them, whichever source links it, and a configured source's own URLs get the generic form.
 SITE_HOSTS = {s.name: urlsplit(s.home).netloc.removeprefix("www.") for s in SOURCES.values()}
 
 

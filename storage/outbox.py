@@ -1,7 +1,8 @@
 """Alert rows written in the same transaction as the item that causes them (transactional
 outbox); scheduler.alerts delivers them later, once.
 
-Rules: a NEW item at an alert level gets one row per channel — unless the source is still
+Rules: a NEW item at an alert level gets one row per channel — unless its source's alerts are
+off (a configured source's are, until its table says alerts = true), the source is still
 priming (its first crawl is a silent backfill) or another item of the same story already
 alerted (one alert per story; the message, composed at delivery, names every source of the
 story). An UPDATED item alerts again only when its level rises into the alert levels (event
@@ -48,16 +49,18 @@ def channels(cfg: Config, option: str) -> dict[str, str]:
     return {channel_name(url): url for url in cfg.get_list(option)}
 
 
-def policy_from_config(cfg: Config, source_primed: bool) -> AlertPolicy:
-    """The policy a crawl of one source stores alerts with."""
+def policy_from_config(cfg: Config, source_primed: bool,
+                       source_alerts: bool = True) -> AlertPolicy:
+    """The policy a crawl of one source stores alerts with; `source_alerts` is the source's
+    `alerts` switch (core.sources): off, its items queue no news alert on any channel."""
     from core.config import ConfigError
 
     levels = frozenset(cfg.get_list("COOPWATCH_ALERT_LEVELS"))
     if unknown := levels - set(LEVELS):
         raise ConfigError(f"COOPWATCH_ALERT_LEVELS: unknown level(s) {', '.join(sorted(unknown))};"
                           f" use any of {', '.join(LEVELS)}")
-    return AlertPolicy(channels=tuple(channels(cfg, "COOPWATCH_ALERT_URLS")), levels=levels,
-                       priming=not source_primed)
+    return AlertPolicy(channels=tuple(channels(cfg, "COOPWATCH_ALERT_URLS"))
+                       if source_alerts else (), levels=levels, priming=not source_primed)
 
 
 def _day(item: Item) -> str:

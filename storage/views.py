@@ -3,12 +3,14 @@ a story, a source's health."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from core.sources import Source as SourceSpec
 from storage import locks
 from storage.models import CrawlRun, HealthAlarm, Item, ItemAlias, Source, Story, StoryMerge
 from storage.runs import COUNT_FIELDS
@@ -97,6 +99,29 @@ def story_json(session: Session, story: Story) -> dict[str, Any]:
 
 
 RATIO_RUNS = 20  # the 304 ratio is measured on this many latest runs of a source
+
+
+def spec_json(spec: SourceSpec) -> dict[str, Any]:
+    """What the registry says of a source (its `[sources.NAME]` table, merged)."""
+    return {"source": spec.name, "title": spec.title, "speaks_for": spec.speaks_for,
+            "home_url": spec.home, "start_urls": list(spec.entry_urls()),
+            "allowed_domains": list(spec.allowed_domains),
+            "article_url_pattern": spec.article_url_pattern.pattern
+            if spec.article_url_pattern else None, "timezone": spec.timezone,
+            "interval_minutes": spec.interval_minutes, "enabled": spec.enabled,
+            "alerts": spec.alerts, "builtin": spec.builtin}
+
+
+def registry_rows(session: Session,
+                  sources: Mapping[str, SourceSpec]) -> list[tuple[SourceSpec, Source]]:
+    """Each source of the registry with its archive row; a source never crawled yet has a
+    row-shaped placeholder (health unknown) that is not added to the archive. A source
+    removed from the config file is left out: its row and items stay, unlisted."""
+    rows = {r.name: r for r in session.scalars(select(Source).where(
+        Source.name.in_(list(sources))))}
+    return [(spec, rows.get(name) or Source(name=name, title=spec.title, home_url=spec.home,
+                                            health_state="unknown", error_streak=0))
+            for name, spec in sources.items()]
 
 
 def source_json(session: Session, src: Source) -> dict[str, Any]:

@@ -25,12 +25,21 @@ from sqlalchemy.orm import Session
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.responses import Response
 
+from core.sources import registry
 from feeds.routes import SessionDep
 from feeds.spec import check_source, web_message
-from storage.models import CrawlRun, Item, Source, Story
+from storage.models import CrawlRun, Item, Story
 from storage.runs import TRIGGERS
 from storage.search import BadQuery
-from storage.views import item_detail_json, item_json, run_json, source_json, story_json
+from storage.views import (
+    item_detail_json,
+    item_json,
+    registry_rows,
+    run_json,
+    source_json,
+    spec_json,
+    story_json,
+)
 from web.browse import MAX_PAGE, make_query, search_page
 from web.ondemand import CrawlRefused, start_crawl
 from web.security import require_token
@@ -96,21 +105,25 @@ def get_story(story_id: Id, session: SessionDep) -> dict[str, Any]:
 
 
 @router.get("/sources")
-def list_sources(session: SessionDep) -> list[dict[str, Any]]:
-    """Each source's health (as `coopwatch sources --json`) and its last five runs."""
-    return [source_json(session, src) | {
-        "title": src.title, "home_url": src.home_url, "crawl": f"/api/crawl/{src.name}",
+def list_sources(request: Request, session: SessionDep) -> list[dict[str, Any]]:
+    """Each source of the registry — its table and health (as `coopwatch sources --json`) —
+    and its last five runs."""
+    rows = registry_rows(session, registry(request.app.state.cfg))
+    return [spec_json(spec) | source_json(session, src) | {
+        "crawl": f"/api/crawl/{src.name}",
         "last_runs": [run_json(r) for r in recent_runs(session, src.name)]}
-        for src in session.scalars(select(Source).order_by(Source.name))]
+        for spec, src in sorted(rows, key=lambda r: r[0].name)]
 
 
 @router.get("/runs")
-def list_runs(session: SessionDep, source: str | None = None, trigger: str | None = None,
+def list_runs(request: Request, session: SessionDep, source: str | None = None,
+              trigger: str | None = None,
               before: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
               limit: Annotated[int, Query(ge=1, le=MAX_PAGE)] = 20) -> dict[str, Any]:
     """Crawl runs, newest first; `before` (a run id) pages back."""
     try:
-        check_source(source or None)  # as /api/items: a typo is a 400, not an empty list
+        # as /api/items: a typo is a 400, not an empty list
+        check_source(source or None, request.app.state.cfg)
     except BadQuery as err:
         raise HTTPException(400, str(err)) from err
     if trigger and trigger not in TRIGGERS:

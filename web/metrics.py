@@ -10,7 +10,7 @@ and failed delivery attempts; WebSub feed changes waiting for the hub and their 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from fastapi import APIRouter, Request
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, generate_latest
@@ -20,6 +20,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 from starlette.responses import Response
 
+from core.sources import enabled_sources
 from storage.db import utcnow
 from storage.models import AlertOutbox, CrawlRun, HealthAlarm, Item, Source
 from storage.websub import hub_status
@@ -35,8 +36,11 @@ RUN_TOTALS = (("requests", "crawl_requests", "Requests sent to the site"),
 class ArchiveCollector(Collector):
     """The coopwatch_* metrics, computed from one session at collect time."""
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, sources: Collection[str]) -> None:
         self.session = session
+        # the sources watched now: a source removed from the config file keeps its archive
+        # row, but a health gauge ageing for ever would page someone about nothing
+        self.sources = sources
 
     def collect(self) -> Iterator[Metric]:
         s = self.session
@@ -77,7 +81,8 @@ class ArchiveCollector(Collector):
             select(HealthAlarm.source, func.count()).where(HealthAlarm.resolved_at.is_(None))
             .group_by(HealthAlarm.source))}
         now = utcnow()
-        for src in self.session.scalars(select(Source).order_by(Source.name)):
+        for src in self.session.scalars(select(Source).where(
+                Source.name.in_(list(self.sources))).order_by(Source.name)):
             if src.last_success_at is not None:
                 age.add_metric([src.name], (now - src.last_success_at).total_seconds())
             streak.add_metric([src.name], src.error_streak)
@@ -114,8 +119,9 @@ class ArchiveCollector(Collector):
 @router.get("/metrics", include_in_schema=False)
 def metrics(request: Request) -> Response:
     """The Prometheus exposition, computed now from the archive."""
-    registry = CollectorRegistry(auto_describe=False)
+    collectors = CollectorRegistry(auto_describe=False)
     with request.app.state.sessions() as session:  # read-only: closing it rolls back
-        registry.register(ArchiveCollector(session))
-        body = generate_latest(registry)
+        collectors.register(ArchiveCollector(session,
+                                             enabled_sources(request.app.state.cfg)))
+        body = generate_latest(collectors)
     return Response(body, media_type=CONTENT_TYPE_LATEST)

@@ -6,7 +6,8 @@ The crawl goes through the one crawl path (scheduler.path.crawl_source: a child,
 the crawl queued, as after a scheduled check or a CLI crawl) in a background thread that waits
 for the child (no zombie). The request waits only until the child has opened its run row,
 and answers with its id.
-Settings: COOPWATCH_BASE_URL (crawl a replica or mirror), COOPWATCH_CRAWL_TIMEOUT_S.
+Settings: COOPWATCH_BASE_URL (crawl the built-in sources from a replica or mirror),
+COOPWATCH_CRAWL_TIMEOUT_S.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
-from core.config import OPTIONS, Config
-from core.sources import SOURCES
+from core.config import OPTIONS, Config, ConfigError
+from core.sources import base_url_for, registry, source_named
 from scheduler.path import crawl_source, log_check
 from storage import locks
 from storage.db import session_scope
@@ -60,7 +61,9 @@ def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
     started = time.monotonic()
     try:  # quiet: the child's log goes to the run's log file, not the server's console
         summary = crawl_source(cfg, source, trigger="api", quiet=True,
-                               base_url=cfg["COOPWATCH_BASE_URL"] or None, env=child_env(cfg))
+                               base_url=base_url_for(registry(cfg)[source],
+                                                     cfg["COOPWATCH_BASE_URL"] or None),
+                               env=child_env(cfg))
         log_check(source, "api", summary, time.monotonic() - started)
     except Exception:  # a thread's exception would vanish: log it
         logger.exception("API crawl of %(source)s failed", {"source": source})
@@ -73,8 +76,10 @@ def _crawl(cfg: Config, source: str, result: Future[dict[str, Any]]) -> None:
 def start_crawl(cfg: Config, source: str, wait_s: float = START_WAIT_S) -> int | None:
     """Start crawling `source`; returns its run id (None if the child is still starting after
     `wait_s`). Raises CrawlRefused: 404 unknown source, 409 busy, 503 did not start."""
-    if source not in SOURCES:
-        raise CrawlRefused(404, f"no source {source!r}: use {' or '.join(SOURCES)}")
+    try:
+        source_named(source, cfg)
+    except ConfigError as err:  # unknown, or switched off with enabled = false
+        raise CrawlRefused(404, str(err)) from err
     with session_scope(cfg.database_url) as session:
         if lock := locks.holder(session, source):
             raise CrawlRefused(409, f"a crawl of {source} is already running (run "

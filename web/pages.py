@@ -23,24 +23,23 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from core import runlogs
 from core.article import LEVELS
 from core.config import ConfigError
-from core.sources import SOURCES
+from core.sources import registry
 from feeds.queries import source_titles
 from feeds.render import TOPIC, describe
 from feeds.routes import SessionDep
 from feeds.spec import FORMATS, MEDIA_TYPES, search_feed, web_message
 from feeds.text import is_web_url
-from storage.models import CrawlRun, Item, Source, Story
+from storage.models import CrawlRun, Item, Story
 from storage.runs import COUNT_FIELDS
 from storage.search import BadQuery
 from storage.stories import version_rank
-from storage.views import iso_published, item_detail_json, story_json
+from storage.views import iso_published, item_detail_json, registry_rows, spec_json, story_json
 from web.api import MAX_ID, recent_runs, source_json
 from web.browse import make_query, search_page
 from web.highlight import explain
@@ -141,10 +140,10 @@ def search(request: Request, session: SessionDep, q: str = "", source: str = "",
         feed = search_feed(cfg, q, source, levels).path("atom").lstrip("/")
     except BadQuery as err:
         return render(request, session, "search.html.j2", 400, form=form, error=web_message(err),
-                      page=None, levels=LEVELS, orgs=tuple(SOURCES))
+                      page=None, levels=LEVELS, orgs=tuple(registry(cfg)))
     following = request.url.include_query_params(cursor=page.next_cursor)
     return render(request, session, "search.html.j2", form=form, error=None, page=page,
-                  levels=LEVELS, orgs=tuple(SOURCES), feed=feed, first=not cursor,
+                  levels=LEVELS, orgs=tuple(registry(cfg)), feed=feed, first=not cursor,
                   first_url=f"?{request.url.remove_query_params('cursor').query}",
                   next=f"?{following.query}" if page.next_cursor else None)
 
@@ -175,9 +174,10 @@ def story_page(request: Request, story_id: str, session: SessionDep) -> HTMLResp
 
 def sources_page(request: Request, session: Session, status: int = 200,
                  message: str | None = None) -> HTMLResponse:
-    rows = [{"health": source_json(session, src), "source": src,
+    rows = [{"health": source_json(session, src), "source": src, "spec": spec_json(spec),
              "runs": recent_runs(session, src.name)}
-            for src in session.scalars(select(Source).order_by(Source.name))]
+            for spec, src in sorted(registry_rows(session, registry(request.app.state.cfg)),
+                                    key=lambda r: r[0].name)]
     return render(request, session, "sources.html.j2", status, rows=rows, message=message,
                   failed=status >= 400,
                   crawls_on=bool(request.app.state.cfg["COOPWATCH_API_TOKEN"]))

@@ -1,8 +1,9 @@
 """Which page object reads a page: the dispatchers. A source's page objects live in the module
-its registry entry names (core.sources: crawler/pages/osce.py, interpol.py), exposing
-ARTICLE_PAGE, LISTING_PAGE, optionally FEED, and PAGE_OBJECTS (every class a fixture must
-cover). When the site's page object raises UseGeneric, crawler/pages/generic.py reads the page,
-so nothing here says `if source == "osce"`. The types they return are in base.py.
+its registry entry names (core.sources: crawler/pages/osce.py, interpol.py, and the one module
+every configured source shares), exposing ARTICLE_PAGE, LISTING_PAGE, optionally FEED, and
+PAGE_OBJECTS (every class a fixture must cover). When the site's page object raises UseGeneric,
+crawler/pages/generic.py reads the page, so nothing here says `if source == "osce"`. The types
+they return are in base.py.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import importlib
 from types import ModuleType
 
 from core.article import Article
-from core.sources import SOURCES, Source
+from core.sources import SOURCES, Source, registry
 from crawler.pages.base import (
     ArticlePage,
     BrokenFeed,
@@ -23,14 +24,16 @@ from crawler.pages.base import (
 
 
 def site_module(source: str | Source) -> ModuleType:
-    """The page objects' module the registry names for `source` (core.sources), or that a
-    Source (a configured one, say) names; a clear error for a source without page objects."""
+    """The page objects' module the registry names for `source` (core.sources: a built-in's
+    own, or the one every configured source shares), or that a Source names; a clear error
+    for a source without page objects."""
     if isinstance(source, Source):
         return importlib.import_module(source.pages)
-    if source not in SOURCES:
+    known = registry()
+    if source not in known:
         raise ValueError(f"no page objects for source {source!r}")
     try:
-        return importlib.import_module(SOURCES[source].pages)
+        return importlib.import_module(known[source].pages)
     except ModuleNotFoundError as err:
         raise ValueError(f"no page objects for source {source!r}") from err
 
@@ -85,6 +88,7 @@ def parse_feed(source: str, url: str, xml: bytes | str) -> Listing:
 
 
 def all_page_objects() -> dict[str, type]:
-    """Every page-object class by name (site layouts and the generic ones): each needs a fixture."""
+    """Every page-object class by name (the built-in sites' layouts and the generic ones):
+    each needs a fixture."""
     modules = [*map(site_module, SOURCES), _generic()]
     return {cls.__name__: cls for module in modules for cls in module.PAGE_OBJECTS}

@@ -144,9 +144,11 @@ def test_a_users_table_merges_onto_a_builtin() -> None:
     ({"OSCE": {"enabled": False}},
      "[sources.OSCE] and [sources.osce] name one source: give each source one lower-case name"),
     ({"all": UNODC}, "[sources.all]: a source name is 1-32 lower-case letters, digits, - or _, "
-                     "starting with a letter, and not all"),
+                     "starting with a letter, and not all, generic, search"),
+    ({"search": UNODC}, "[sources.search]: a source name is 1-32 lower-case letters, digits, - "
+                        "or _, starting with a letter, and not all, generic, search"),
     ({"x" * 33: UNODC}, f"[sources.{'x' * 33}]: a source name is 1-32 lower-case letters, "
-                        "digits, - or _, starting with a letter, and not all"),
+                        "digits, - or _, starting with a letter, and not all, generic, search"),
     ({"unodc": "on"}, "sources.unodc must be a table ([sources.unodc])"),
 ])
 def test_a_bad_table_is_one_line_naming_file_source_and_key(tables: dict[str, Any],

@@ -166,6 +166,32 @@ def test_new_item_alerts_once_and_a_down_channel_gets_it_when_back(
     assert monitor.stop() == 0
 
 
+def test_a_source_with_alerts_off_stores_and_publishes_but_only_health_alarms_go_out(
+        monitor: Monitor, replica: ReplicaHandle, mailbox: Mailbox, webhook: Webhook,
+        tmp_path: Path) -> None:
+    config = tmp_path / "coopwatch.toml"
+    config.write_text("[sources.osce]\nalerts = false\n")  # what a configured source defaults to
+    monitor.env["COOPWATCH_CONFIG"] = str(config)
+    monitor.start()
+    monitor.wait_primed()
+    link = replica.publish("osce", title=JOINT_PLAN[0], body=JOINT_PLAN[1], place="VIENNA")
+
+    def stored() -> bool:
+        with session_scope(monitor.db_url) as s:
+            return s.scalar(select(Item.id).where(Item.url == link)) is not None
+    wait_until("the new item was stored", stored)
+    monitor.wait_runs(1)
+    feed = httpx.get(f"http://127.0.0.1:{monitor.env['COOPWATCH_PORT']}/feeds/osce.atom")
+    assert feed.status_code == 200 and JOINT_PLAN[0] in feed.text  # published
+    assert monitor.outbox() == [] and mailbox.messages == [] and news(webhook) == []
+    assert "News alerts are off for osce" in monitor.log.read_text()
+    replica.set_fault("osce", "500")
+    wait_until("the health alarm arrived", lambda: health(webhook), 60)
+    assert health(webhook) == ["[coopwatch] OSCE health alarm: error_streak"]
+    assert mailbox.messages == [] and news(webhook) == []
+    assert monitor.stop() == 0
+
+
 def test_kill_9_between_storing_and_delivering_delivers_once_after_restart(
         monitor: Monitor, replica: ReplicaHandle, mailbox: Mailbox, webhook: Webhook) -> None:
     # Delivery passes only after each crawl and every 60 s: the window after the child stores

@@ -18,7 +18,6 @@ from replica.server import serve_replica
 from storage import migrate
 from storage.db import engine_for, session_scope
 from storage.models import CrawlRun
-from storage.models import Source as SourceRow
 
 pytestmark = pytest.mark.slow
 
@@ -120,9 +119,6 @@ def test_a_dozen_configured_sources_on_four_hosts_two_crawls_at_a_time(
         config.write_text("".join(tables), encoding="utf-8")
         env = monitor_env(tmp_path, COOPWATCH_CONFIG=str(config),
                           COOPWATCH_CHECK_SOURCES=" ".join(host_of))
-        with session_scope(env["COOPWATCH_DATABASE_URL"]) as s:  # until h17r's wiring adds them
-            for name in host_of:
-                s.merge(SourceRow(name=name, title=name, home_url=host_of[name]))
         runs, log = run_monitor(tmp_path, env, list(host_of), runs_each=1)
     assert len({r.source for r in runs}) == 12
     assert most_at_once(runs) == 2  # the limit was reached, never passed

@@ -30,7 +30,8 @@ def test_the_hosts_of_a_source() -> None:
     unodc = build({"unodc": {"title": "UNODC", "speaks_for": "other", "start_urls": [
         "https://www.UNODC.org/press/rss.xml", "https://news.un.org:443/en/news"]}})["unodc"]
     assert hosts_of(unodc, plain) == {"www.unodc.org", "news.un.org"}  # :443 is https's
-    assert hosts_of(unodc, replica) == {"127.0.0.1:8090"}  # a base URL takes every crawl
+    # a base URL moves only the built-ins' crawls: a configured source crawls its own URLs
+    assert hosts_of(unodc, replica) == {"www.unodc.org", "news.un.org"}
 
 
 def test_a_limit_below_one_is_refused_in_one_line() -> None:
