@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from storage.db import utcnow
@@ -73,10 +73,17 @@ def stored_since(session: Session, source: str, since: datetime) -> dict[str, in
 
 def mark_run(session: Session, run_id: int, status: str, reason: str) -> dict[str, Any] | None:
     """Close a run from outside its process (killed on timeout or by a signal, abandoned at
-    shutdown or found open), counting what it stored; returns the run's summary."""
-    run = session.get(CrawlRun, run_id)
-    if run is None or run.finished_at is not None:
+    shutdown or found open), counting what it stored; returns the run's summary, or None when
+    the run is unknown or already closed.
+
+    Two closers may race (the monitor abandoning a crawl at shutdown while the check's thread
+    sees its child die and records it killed): the conditional UPDATE lets exactly one of them
+    close the run, on both backends, and the first word stands."""
+    claimed = session.execute(update(CrawlRun).where(
+        CrawlRun.id == run_id, CrawlRun.finished_at.is_(None)).values(finished_at=utcnow()))
+    if claimed.rowcount != 1:  # type: ignore[attr-defined]
         return None
+    run = session.get_one(CrawlRun, run_id, populate_existing=True)
     summary: dict[str, Any] = {name: getattr(run, name) for name in COUNT_FIELDS}
     summary |= stored_since(session, run.source, run.started_at)
     summary |= {"status": status, "reason": reason, "source": run.source, "run_id": run.id}

@@ -184,7 +184,8 @@ def test_a_source_with_alerts_off_stores_and_publishes_but_only_health_alarms_go
     feed = httpx.get(f"http://127.0.0.1:{monitor.env['COOPWATCH_PORT']}/feeds/osce.atom")
     assert feed.status_code == 200 and JOINT_PLAN[0] in feed.text  # published
     assert monitor.outbox() == [] and mailbox.messages == [] and news(webhook) == []
-    assert "News alerts are off for osce" in monitor.log.read_text()
+    run_logs = Path(monitor.env["COOPWATCH_DATA_DIR"], "logs", "runs").glob("*.log")
+    assert any("News alerts are off for osce" in log.read_text() for log in run_logs)
     replica.set_fault("osce", "500")
     wait_until("the health alarm arrived", lambda: health(webhook), 60)
     assert health(webhook) == ["[coopwatch] OSCE health alarm: error_streak"]
@@ -249,9 +250,7 @@ def test_sigterm_abandons_a_hanging_crawl_and_the_cli_says_one_is_running(
                          env=monitor.env, capture_output=True, text=True, timeout=60)
     assert cli.returncode == 3 and "already running" in cli.stdout + cli.stderr
 
-    started = time.monotonic()
-    assert monitor.stop() == 0
-    assert time.monotonic() - started < 20
+    assert monitor.stop() == 0  # within stop()'s deadline: the grace is 2 s, then the kill
     with session_scope(monitor.db_url) as s:
         last = s.scalars(select(CrawlRun).where(CrawlRun.trigger == "schedule")
                          .order_by(CrawlRun.id.desc())).first()
