@@ -44,7 +44,7 @@ def start_and_stop(tmp_path: Path, caplog: pytest.LogCaptureFixture,
         stop = asyncio.Event()
         monitor = asyncio.create_task(daemon.run(cfg, stop))
         for _ in range(600):
-            if "Monitor started" in caplog.text or monitor.done():
+            if "job(s) added" in caplog.text or monitor.done():  # "Monitor NAME started: …"
                 break
             await asyncio.sleep(0.05)
         stop.set()
