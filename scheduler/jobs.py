@@ -30,7 +30,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from core.config import Config, load_config
+from core.config import Config, ConfigError, load_config
 from core.sources import base_url_for, source_named
 from scheduler import schedule
 from scheduler.alerts import DeliveryReport
@@ -74,7 +74,13 @@ def _crawling(name: str, hosts: frozenset[str]) -> Iterator[None]:
 
 def check_source(name: str) -> dict[str, Any]:
     """One scheduled check of one source; returns the crawl's summary."""
-    cfg = load_config()
+    cfg = load_config()  # each check reads the file, so an edit reaches it before a restart
+    try:
+        source = source_named(name, cfg)
+    except ConfigError as err:  # removed, disabled or broken since the monitor started
+        reason = f"{err} (the configuration changed; restart the monitor to reconcile)"
+        logger.warning("Skipped %(source)s: %(reason)s", {"source": name, "reason": reason})
+        return {"status": "not started", "source": name, "run_id": None, "reason": reason}
     with session_scope(cfg.database_url) as session:
         primed = is_primed(session, name)
         taken = schedule.claim(session, cfg, name)
@@ -89,11 +95,11 @@ def check_source(name: str) -> dict[str, Any]:
     started = time.monotonic()
     try:
         summary = crawl_source(cfg, name, trigger="schedule",
-                               base_url=base_url_for(source_named(name, cfg),
+                               base_url=base_url_for(source,
                                                      cfg["COOPWATCH_BASE_URL"] or None),
                                quiet=True,
                                while_crawling=_crawling(name,
-                                                        hosts_of(source_named(name, cfg), cfg)),
+                                                        hosts_of(source, cfg)),
                                stopping=STOPPING)
     except SlotsClosed as err:  # nothing started, nothing to record
         logger.info("%(why)s", {"why": err})

@@ -17,7 +17,7 @@ from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MI
 from core.article import Article
 from core.config import Config, ConfigError, load_config
 from scheduler.daemon import make_scheduler, sync_jobs, wanted_jobs
-from scheduler.jobs import abandon_crawl, recover_runs
+from scheduler.jobs import abandon_crawl, check_source, recover_runs
 from storage.batch import upsert_article
 from storage.db import session_scope, utcnow
 from storage.models import CrawlLock, CrawlRun, Source
@@ -169,3 +169,19 @@ def test_a_new_holder_that_has_not_opened_its_run_keeps_the_old_runs_for_itself(
         s.add(CrawlLock(source="osce", holder="new (1@elsewhere)", pid=1, host="elsewhere",
                         expires_at=utcnow() + timedelta(minutes=1)))  # run_id not set yet
     assert recover_runs(sqlite_url) == []  # the holder closes it (close_stale_runs)
+
+
+def test_a_check_of_a_source_removed_from_the_file_is_skipped_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
+    """The monitor's jobs come from the file as it was at start; a check reads it again, so a
+    source removed or disabled since then is skipped with a reason, not a thread's traceback."""
+    config = tmp_path / "coopwatch.toml"
+    config.write_text("[sources.interpol]\nenabled = false\n")
+    monkeypatch.setenv("COOPWATCH_CONFIG", str(config))
+    monkeypatch.setenv("COOPWATCH_DATABASE_URL", f"sqlite:///{tmp_path / 'never-made.db'}")
+    for name, why in (("unodc", "no source 'unodc'"), ("interpol", "is disabled")):
+        summary = check_source(name)
+        assert summary["status"] == "not started" and why in summary["reason"]
+        assert "restart the monitor" in summary["reason"]
+    assert not (tmp_path / "never-made.db").exists()  # nothing was started
+    assert caplog.text.count("Skipped ") == 2
