@@ -238,8 +238,10 @@ class RunRecorder:
     def open_run(self, source: str) -> None:
         # A plain session: acquiring the lease commits on its own, before the run row.
         with session_factory(self.url)() as session:
-            # a configured source's first crawl makes its row
+            # a configured source's first crawl makes its row; committed, as the lease
+            # (which refers to it) is taken in a transaction of its own
             ensure_source(session, registry()[source])
+            session.commit()
             locks.acquire(session, source, instance=self.instance, lease=self.lease)
             self.heartbeat = locks.Heartbeat(self.url, source, self.instance, self.lease,
                                              on_lost=self.lease_lost)
