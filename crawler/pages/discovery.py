@@ -124,6 +124,19 @@ def _link_title(link: HtmlElement) -> str:
     return next((" ".join(alt.split()) for alt in images if alt and alt.strip()), "")
 
 
+def in_page_furniture(element: HtmlElement) -> bool:
+    """Inside navigation, a sidebar, the page's header or footer and the like. A <header> or
+    <footer> within an <article> or <section> is that item's own (HTML: they belong to their
+    nearest sectioning element): a WordPress archive puts each post's linked title there."""
+    ancestors = list(element.iterancestors())
+    for n, above in enumerate(ancestors):
+        if above.tag in SKIP_TAGS and not (
+                above.tag in ("header", "footer") and
+                any(a.tag in ("article", "section") for a in ancestors[n + 1:])):
+            return True
+    return False
+
+
 def pattern_listing(doc: Document, source: Source) -> Listing:
     """The page's same-host links to the source's articles (outside navigation and page
     furniture), in page order, each once; the next page as the generic listing finds it."""
@@ -131,7 +144,7 @@ def pattern_listing(doc: Document, source: Source) -> Listing:
     host = urlsplit(doc.url).hostname
     for link in doc.root.iter("a"):
         href = link.get("href")
-        if not href or any(a.tag in SKIP_TAGS for a in link.iterancestors()):
+        if not href or in_page_furniture(link):
             continue
         url = doc.absolute(href).split("#", 1)[0]
         parts = urlsplit(url)

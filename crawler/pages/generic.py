@@ -160,13 +160,19 @@ class GenericArticlePage:
         if looks_like_listing(self.doc, body.value if body else ""):
             raise NotAnArticle(f"{self.doc.url}: looks like a listing page")
         place, dated = dateline_fields(body.value if body else "")
+        published = self.published(dated)
+        # Many articles declare only a WebPage; one that no layer finds a date for either is
+        # a CMS's static page (About, Contact), not an item.
+        if meta.declares_plain_page and published is None:
+            raise NotAnArticle(f"{self.doc.url}: declares itself a web page, not an article, "
+                               "and has no date")
         return build_article(self.source, {
             "url": Field(meta.canonical, "meta") if meta.canonical else Field(self.doc.url, "url"),
             "title": title,
             "body": body,
             "summary": Field(meta.description, "meta") if meta.description else None,
             "place": place,
-            "published_at": self.published(dated),
+            "published_at": published,
             "content_type": Field(meta.section, "meta") if meta.section else None,
             "tags": Field(meta.keywords, "meta") if meta.keywords else None,
             "language": Field(meta.language, "meta") if meta.language else None,

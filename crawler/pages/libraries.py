@@ -67,14 +67,25 @@ def _says_modified(meta: HtmlElement) -> bool:
     return "modified" in key or "updated" in key
 
 
+def _modified_json_ld(script: HtmlElement) -> bool:
+    """A JSON-LD block that dates the page's last change only (a CMS's WebPage node)."""
+    text = script.text or ""
+    return (script.get("type") or "").strip().lower() == "application/ld+json" and \
+        "dateModified" in text and "datePublished" not in text
+
+
 def without_modified(root: HtmlElement) -> HtmlElement:
-    """The page without its "modified"/"updated" <meta> tags: htmldate, even asked for the
-    original date, falls back to them when nothing else is dated (a copy when any goes)."""
-    if not any(_says_modified(m) for m in root.iter("meta")):
+    """The page without its "modified"/"updated" <meta> tags and JSON-LD blocks that give only
+    a dateModified: htmldate, even asked for the original date, falls back to them when nothing
+    else is dated (a copy when any goes)."""
+    def modified(element: HtmlElement) -> bool:
+        return _says_modified(element) if element.tag == "meta" else _modified_json_ld(element)
+
+    if not any(modified(e) for e in root.iter("meta", "script")):
         return root
     copy = deepcopy(root)
-    for meta in [m for m in copy.iter("meta") if _says_modified(m)]:
-        meta.getparent().remove(meta)
+    for element in [e for e in copy.iter("meta", "script") if modified(e)]:
+        element.getparent().remove(element)
     return copy
 
 

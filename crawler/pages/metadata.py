@@ -32,6 +32,11 @@ _HEADING_IN = re.compile("|".join(r"\s+".join(map(re.escape, heading.split()))
 # schema.org types of a news item besides every "…Article" (NewsArticle, ReportageNewsArticle,
 # AnalysisNewsArticle …): blog and live-blog posts, reports, press releases.
 ARTICLE_TYPES = frozenset({"BlogPosting", "LiveBlogPosting", "Report", "PressRelease"})
+# schema.org WebPage and its subtypes: what a CMS declares for a page that is no item (About,
+# Contact), and, with an article node beside it, for the page an article is on.
+WEB_PAGE_TYPES = frozenset({"WebPage", "AboutPage", "ContactPage", "CollectionPage",
+                            "ProfilePage", "FAQPage", "QAPage", "SearchResultsPage",
+                            "ItemPage", "CheckoutPage", "MedicalWebPage", "RealEstateListing"})
 
 
 @cache
@@ -60,12 +65,19 @@ class Metadata:
     canonical: str | None = None
     og_type: str | None = None
     json_ld_type: str | None = None  # the @type of the article node, when there is one
+    json_ld_web_page: bool = False  # a WebPage node (of any subtype) in the JSON-LD
     article_body: str | None = None  # JSON-LD articleBody
 
     @property
     def declares_article(self) -> bool:
         """The page says it is an article: og:type article or an article JSON-LD node."""
         return bool(self.json_ld_type) or (self.og_type or "").lower().startswith("article")
+
+    @property
+    def declares_plain_page(self) -> bool:
+        """The JSON-LD says this is a web page and names no article in it (its og:type is not
+        trusted here: Yoast and others write "article" on every page)."""
+        return self.json_ld_web_page and not self.json_ld_type
 
 
 def clean(value: object) -> str | None:
@@ -98,9 +110,14 @@ def json_ld_nodes(root: HtmlElement) -> list[dict[str, Any]]:
     return found
 
 
-def _json_ld_article(root: HtmlElement) -> tuple[dict[str, Any], str | None]:
+def _types(node: dict[str, Any]) -> set[str]:
+    types = node.get("@type")
+    return {t for t in (types if isinstance(types, list) else [types]) if isinstance(t, str)}
+
+
+def _json_ld_article(nodes: list[dict[str, Any]]) -> tuple[dict[str, Any], str | None]:
     """The first article node of the page's JSON-LD and its article @type."""
-    for node in json_ld_nodes(root):
+    for node in nodes:
         types = node.get("@type")
         for name in types if isinstance(types, list) else [types]:
             if is_article_type(name):
@@ -148,7 +165,8 @@ def canonical_link(root: HtmlElement, url: str) -> str | None:
 
 
 def read_metadata(root: HtmlElement, url: str) -> Metadata:
-    (ld, ld_type), tags = _json_ld_article(root), _meta_tags(root)
+    nodes = json_ld_nodes(root)
+    (ld, ld_type), tags = _json_ld_article(nodes), _meta_tags(root)
     # the original publication date only: never dateModified or article:modified_time
     raw = next((v for v in (ld.get("datePublished"), tags.get("article:published_time"),
                             first_time_datetime(root)) if isinstance(v, str) and v), None)
@@ -165,6 +183,7 @@ def read_metadata(root: HtmlElement, url: str) -> Metadata:
         canonical=canonical_link(root, url),
         og_type=tags.get("og:type"),
         json_ld_type=ld_type,
+        json_ld_web_page=any(_types(node) & WEB_PAGE_TYPES for node in nodes),
         article_body=ld.get("articleBody") if isinstance(ld.get("articleBody"), str) else None,
     )
 

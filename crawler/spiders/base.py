@@ -194,7 +194,8 @@ class CoopSpider(FallbackDiscovery, Spider):
             if key not in self.queued:  # request each article once per run
                 self.queued.add(key)
                 yield Request(entry.url, callback=self.parse_article_page, errback=self.on_error,
-                              cb_kwargs={"entry": entry}, meta={"coopwatch_kind": "article"})
+                              cb_kwargs={"entry": entry},
+                              meta={"coopwatch_kind": "article", "coopwatch_path": path})
         # Resuming, known items do not end the walk: only --since (or --max-pages) does.
         walk_on = bool(fresh) or (self.resume and not all(self.too_old(e) for e in parsed.entries))
         if not walk_on:
@@ -230,8 +231,7 @@ class CoopSpider(FallbackDiscovery, Spider):
         try:
             article = parse_article(self.source, response.url, response.text)
         except NotAnArticle as err:
-            stats.inc_value("coopwatch/errors/not_an_article")
-            logger.warning("Not an article: %(url)s (%(err)s)", {"url": response.url, "err": err})
+            self.not_an_article(response, err)
             return
         except Exception as err:
             stats.inc_value("coopwatch/errors/article_parse")
@@ -244,6 +244,12 @@ class CoopSpider(FallbackDiscovery, Spider):
             stats.inc_value("coopwatch/health/missing_date")
             logger.warning("No date found on %(url)s", {"url": response.url})
         yield article
+
+    def not_an_article(self, response: Response, err: NotAnArticle) -> None:
+        """A page taken for an article that is none: the site's layout has changed."""
+        assert self.crawler.stats is not None
+        self.crawler.stats.inc_value("coopwatch/errors/not_an_article")
+        logger.warning("Not an article: %(url)s (%(err)s)", {"url": response.url, "err": err})
 
     def count_health(self, article: Article) -> None:
         """The article's share of the run's layout alarm: fields only a fallback found."""

@@ -29,6 +29,7 @@ KINDS_STAT = "coopwatch/start_kinds"  # {start URL: feed | sitemap | listing | a
 PROBLEMS_STAT = "coopwatch/start_problems"  # {start URL: why it is none of the kinds}
 GENERIC_ONLY_STAT = "coopwatch/health/generic_only"
 INCOMPLETE_STAT = "coopwatch/health/incomplete_articles"
+SKIPPED_STAT = "coopwatch/sitemap_pages_not_articles"
 
 
 def rebase(url: str, base_url: str) -> str:
@@ -149,6 +150,18 @@ class ConfiguredSpider(CoopSpider):
         yield from self.follow_entries(parsed, listing, page, path)
 
     # -- health ----------------------------------------------------------------------------
+    def not_an_article(self, response: Response, err: NotAnArticle) -> None:
+        # A sitemap lists every page of a site (home, archives, About): with no
+        # article_url_pattern to choose among them, those pages are expected, not an error.
+        if response.meta.get("coopwatch_path") == "sitemap" and \
+                self.source.article_url_pattern is None:
+            assert self.crawler.stats is not None
+            self.crawler.stats.inc_value(SKIPPED_STAT)
+            logger.info("Skipped %(url)s, listed by the sitemap: %(err)s",
+                        {"url": response.url, "err": err})
+            return
+        super().not_an_article(response, err)
+
     def count_health(self, article: Article) -> None:
         # The generic layer is this source's only one: that it read a field is no alarm, that
         # it found no title, text or date is (RunRecorder turns the count into a share).
