@@ -1,6 +1,7 @@
 """Issue 17's "Done when", as a user meets it: the real `coopwatch run` with a config file that
 adds the replica's third site (`[sources.wire]`, alerts on, its RSS feed) and a second
-configured source with alerts left out (opt-in: none), the real SMTP sink. After priming, one
+configured source with alerts left out (opt-in: none), the real SMTP sink, on SQLite and
+PostgreSQL. After priming, one
 relevant post on the wire site is one mail naming it, and its story links the OSCE version of
 the same event; then from outside: `coopwatch query --source wire --json`, the wire's own feed,
 the combined feed (at its levels), /api/sources and /sources, `coopwatch sources check`. A bad
@@ -70,8 +71,10 @@ def replica() -> Iterator[ReplicaHandle]:
 
 
 @pytest.fixture
-def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox) -> Iterator[Monitor]:
-    url = f"sqlite:///{tmp_path / 'data' / 'coopwatch.db'}"
+def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox,
+            db_url: str) -> Iterator[Monitor]:
+    """The daemon on a fresh archive of each backend (tests/conftest.py's db_url)."""
+    url = db_url
     config = tmp_path / "coopwatch.toml"
     config.write_text(config_text(replica), encoding="utf-8")
     env = {**os.environ, "COOPWATCH_DATA_DIR": str(tmp_path / "data"),
