@@ -13,6 +13,7 @@ from crawler.pages.base import BrokenFeed, Document
 from crawler.pages.discovery import (
     BrokenSitemap,
     feed_links,
+    in_page_furniture,
     pattern_listing,
     read_feed,
     read_sitemap,
@@ -119,3 +120,18 @@ def test_pattern_listing_keeps_the_sources_article_links_only() -> None:
         ("https://www.osce.org/bishkek/599002", "Course in Bishkek"),
         ("https://www.osce.org/odihr/599003", "Plain link")]
     assert listing.next_url == "https://www.osce.org/press-releases?page=1"
+
+
+def test_an_items_own_header_is_not_page_furniture() -> None:
+    """HTML gives a <header>/<footer> to its nearest article or section: a WordPress archive's
+    linked post titles sit in <article><header>, the site's menu in the page's <header>."""
+    doc = Document.parse("https://wire.example/news/", """<html><body>
+<header><nav><a id="menu" href="/about/">About</a></nav><a id="logo" href="/">Wire</a></header>
+<article><header class="entry-header"><h2><a id="post" href="/2025/01/02/a/">A</a></h2>
+</header><footer><a id="tag" href="/tag/x/">x</a></footer></article>
+<section><header><a id="section" href="/2025/01/03/b/">B</a></header></section>
+<aside><article><header><a id="widget" href="/2025/01/04/c/">C</a></header></article></aside>
+<footer><a id="legal" href="/legal/">Legal</a></footer></body></html>""")
+    furniture = {a.get("id"): in_page_furniture(a) for a in doc.root.iter("a")}
+    assert furniture == {"menu": True, "logo": True, "post": False, "tag": False,
+                         "section": False, "widget": True, "legal": True}

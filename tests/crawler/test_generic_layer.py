@@ -12,10 +12,11 @@ import typer
 from typer.testing import CliRunner
 
 from coopwatch import cli_extract
-from crawler.pages.base import NotAnArticle
+from crawler.pages.base import Document, NotAnArticle
 from crawler.pages.dispatch import parse_article_with_page
 from crawler.pages.extract import extract
 from crawler.pages.fixtures import Case, discover, fixtures_root
+from crawler.pages.generic import GenericArticlePage
 
 TEXT = ("The OSCE and INTERPOL held a joint workshop on border security today, with experts "
         "from twenty participating States discussing risk analysis and travel documents. ")
@@ -161,3 +162,28 @@ def test_a_page_trafilatura_gives_up_on_is_read_by_our_own_reader() -> None:
     out = extract("generic", "https://x.example/a", html)
     assert out["provenance"]["body"] == "heuristic"
     assert out["body"].startswith(lead) and out["body"].endswith("training in 2026.")
+
+
+def _cms_page(graph: list[dict[str, str]]) -> str:
+    ld = json.dumps({"@context": "https://schema.org", "@graph": graph})
+    return (f'<html><head><meta property="og:type" content="article"><script '
+            f'type="application/ld+json">{ld}</script></head><body><main><h1>About the Wire'
+            '</h1><p>' + "The Wire reports on border security in the region. " * 12 +
+            "</p></main></body></html>")
+
+
+def test_a_page_declared_a_plain_web_page_with_no_date_is_not_an_article() -> None:
+    """A CMS marks its About page a WebPage (and og:type article, Yoast-style); with no date
+    from any layer it is no news item. The same page dated, or with an article node, is one."""
+    def read(graph: list[dict[str, str]]) -> object:
+        doc = Document.parse("https://wire.example/about/", _cms_page(graph))
+        return GenericArticlePage(doc, "wire").to_article()
+
+    with pytest.raises(NotAnArticle, match="declares itself a web page"):
+        read([{"@type": "AboutPage", "name": "About the Wire", "dateModified": "2025-01-02"}])
+    dated = read([{"@type": "WebPage", "name": "About the Wire",
+                   "datePublished": "2024-05-06T10:00:00+00:00"}])
+    assert getattr(dated, "published_at", None) is not None
+    article = read([{"@type": "WebPage", "name": "About the Wire"},
+                    {"@type": "NewsArticle", "headline": "About the Wire"}])
+    assert getattr(article, "title", "") == "About the Wire"
