@@ -95,6 +95,25 @@ def _sidebar(recent: list[Item]) -> str:
             f"{links}\n</ul></section></aside>")
 
 
+def _document(head: str, body_class: str, main: str, recent: list[Item]) -> str:
+    """The theme's header.php + sidebar.php + footer.php around a template's <main> content."""
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+{head}
+<body class="{body_class}">
+<div id="page" class="site">
+{HEADER}
+<div id="content" class="site-content"><main id="primary" class="site-main">
+{main}</main>
+{_sidebar(recent)}
+</div>
+{FOOTER}
+</div>
+</body>
+</html>
+"""
+
+
 def _posted_on(item: Item) -> str:
     if not item.published:
         return ""
@@ -138,16 +157,7 @@ def article(item: Item, origin: str, *, older: Item | None, newer: Item | None,
         f'{label}</span> <span class="post-title">{esc(other.title)}</span></a></div>'
         for side, rel, label, other in (("previous", "prev", "Previous", older),
                                         ("next", "next", "Next", newer)) if other)
-    html = f"""<!DOCTYPE html>
-<html lang="en-GB">
-{_head(item.title, url, og_type="article", graph=graph, description=item.summary,
-       published=published, feed_link=feed_link,
-       extra=f"<link rel='shortlink' href='{origin}{PREFIX}/?p={item.post_id}' />")}
-<body class="post-template-default single single-post postid-{item.post_id} single-format-standard">
-<div id="page" class="site">
-{HEADER}
-<div id="content" class="site-content"><main id="primary" class="site-main">
-<article id="post-{item.post_id}" class="{_classes(item)}">
+    main = f"""<article id="post-{item.post_id}" class="{_classes(item)}">
 <header class="entry-header"><h1 class="entry-title">{esc(item.title)}</h1>
 <div class="entry-meta">{_posted_on(item)}<span class="byline"> by <span class="author vcard">
 <a class="url fn n" href="{PREFIX}/author/newsdesk/">{AUTHOR}</a></span></span></div>
@@ -162,14 +172,12 @@ rel="category tag">News</a></span><span class="tags-links">Tagged {tags}</span><
 </article>
 <nav class="navigation post-navigation" aria-label="Posts"><h2 class="screen-reader-text">Post
 navigation</h2><div class="nav-links">{nav}</div></nav>
-</main>
-{_sidebar(recent)}
-</div>
-{FOOTER}
-</div>
-</body>
-</html>
 """
+    head = _head(item.title, url, og_type="article", graph=graph, description=item.summary,
+                 published=published, feed_link=feed_link,
+                 extra=f"<link rel='shortlink' href='{origin}{PREFIX}/?p={item.post_id}' />")
+    html = _document(head, "post-template-default single single-post "
+                           f"postid-{item.post_id} single-format-standard", main, recent)
     return Page(html, item.modified)
 
 
@@ -183,28 +191,17 @@ def page(slug: str, origin: str, *, recent: list[Item], feed_link: bool) -> Page
                                        "name": f"{title} - {SITE_NAME}",
                                        "dateModified": modified.isoformat()}]
     body = "\n".join(f"<p>{esc(p)}</p>" for p in paragraphs)
-    html = f"""<!DOCTYPE html>
-<html lang="en-GB">
-{_head(title, url, og_type="article", graph=graph, description=paragraphs[0],
-       feed_link=feed_link)}
-<body class="page-template-default page page-id-{page_id}">
-<div id="page" class="site">
-{HEADER}
-<div id="content" class="site-content"><main id="primary" class="site-main">
-<article id="post-{page_id}" class="post-{page_id} page type-page status-publish hentry">
+    main = f"""<article id="post-{page_id}" class="post-{page_id} page type-page status-publish \
+hentry">
 <header class="entry-header"><h1 class="entry-title">{esc(title)}</h1></header>
 <div class="entry-content">
 {body}
 </div>
 </article>
-</main>
-{_sidebar(recent)}
-</div>
-{FOOTER}
-</div>
-</body>
-</html>
 """
+    head = _head(title, url, og_type="article", graph=graph, description=paragraphs[0],
+                 feed_link=feed_link)
+    html = _document(head, f"page-template-default page page-id-{page_id}", main, recent)
     return Page(html, modified)
 
 
@@ -254,24 +251,12 @@ def archive(items: list[Item], origin: str, *, base: str, heading: str, body_cla
          "name": SITE_NAME}]
     entries = "\n".join(map(_entry, items)) or \
         '<section class="no-results not-found"><h1 class="page-title">Nothing Found</h1></section>'
-    return f"""<!DOCTYPE html>
-<html lang="en-GB">
-{_head(heading, url, og_type="website", graph=graph, feed_link=feed_link)}
-<body class="{body_class} hfeed">
-<div id="page" class="site">
-{HEADER}
-<div id="content" class="site-content"><main id="primary" class="site-main">
-<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>
+    main = f"""<header class="page-header"><h1 class="page-title">{esc(heading)}</h1></header>
 {entries}
 {_pagination(base, page, pages)}
-</main>
-{_sidebar(recent)}
-</div>
-{FOOTER}
-</div>
-</body>
-</html>
 """
+    head = _head(heading, url, og_type="website", graph=graph, feed_link=feed_link)
+    return _document(head, f"{body_class} hfeed", main, recent)
 
 
 def rss(items: list[Item], origin: str) -> str:
