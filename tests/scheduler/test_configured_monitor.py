@@ -21,12 +21,11 @@ import httpx
 import pytest
 from receivers import Mailbox, free_port, text_of
 from sqlalchemy import select
-from test_monitor_e2e import COOPWATCH, Monitor, wait_until
+from test_monitor_e2e import COOPWATCH, Monitor, fast_env, monitor_of, wait_until
 
 from replica.inventory import expected_items
 from replica.server import ReplicaHandle, serve_replica
-from storage import migrate
-from storage.db import engine_for, session_scope
+from storage.db import session_scope
 from storage.models import Item, Source
 
 pytestmark = pytest.mark.slow
@@ -74,27 +73,13 @@ def replica() -> Iterator[ReplicaHandle]:
 def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox,
             db_url: str) -> Iterator[Monitor]:
     """The daemon on a fresh archive of each backend (tests/conftest.py's db_url)."""
-    url = db_url
     config = tmp_path / "coopwatch.toml"
     config.write_text(config_text(replica), encoding="utf-8")
-    env = {**os.environ, "COOPWATCH_DATA_DIR": str(tmp_path / "data"),
-           "COOPWATCH_DATABASE_URL": url, "COOPWATCH_CONFIG": str(config),
-           "COOPWATCH_PORT": str(free_port()), "COOPWATCH_CHECK_SOURCES": "all",
-           "COOPWATCH_CHECK_EVERY_MIN": "0.02", "COOPWATCH_JITTER_S": "0",
-           "COOPWATCH_BASE_URL": replica.base_url, "COOPWATCH_DOWNLOAD_DELAY_S": "0",
-           "COOPWATCH_MAX_PAGES": "1", "COOPWATCH_ALERT_URLS": mailbox.url,
-           "COOPWATCH_ALERT_RETRY_S": "1", "COOPWATCH_SHUTDOWN_GRACE_S": "2",
-           "COOPWATCH_CRAWL_TIMEOUT_S": "60", "COOPWATCH_MAX_PARALLEL_CRAWLS": "2"}
-    migrate.upgrade(url)
-    mon = Monitor(env=env, log=tmp_path / "monitor.log")
-    try:
+    env = fast_env(tmp_path, db_url, replica, COOPWATCH_CONFIG=str(config),
+                   COOPWATCH_CHECK_SOURCES="all", COOPWATCH_ALERT_URLS=mailbox.url,
+                   COOPWATCH_MAX_PARALLEL_CRAWLS="2")
+    with monitor_of(env, tmp_path / "monitor.log") as mon:
         yield mon
-    finally:
-        if mon.proc is not None and mon.proc.poll() is None:
-            mon.proc.kill()
-            mon.proc.wait(timeout=10)
-        engine_for(url).dispose()
-        print(mon.log.read_text(errors="replace")[-4000:])  # shown on failure
 
 
 def primed(db_url: str, *names: str) -> bool:

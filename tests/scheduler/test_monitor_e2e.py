@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -102,22 +103,25 @@ def replica() -> Iterator[ReplicaHandle]:
         yield handle
 
 
-@pytest.fixture
-def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox,
-            webhook: Webhook) -> Iterator[Monitor]:
-    url = f"sqlite:///{tmp_path / 'data' / 'coopwatch.db'}"
-    env = {**os.environ, "COOPWATCH_DATA_DIR": str(tmp_path / "data"),
-           "COOPWATCH_DATABASE_URL": url, "COOPWATCH_CONFIG": "",
-           "COOPWATCH_PORT": str(free_port()), "COOPWATCH_CHECK_SOURCES": "osce",
-           # every 1.2 s: a check starts as soon as the previous one ended
-           "COOPWATCH_CHECK_EVERY_MIN": "0.02", "COOPWATCH_JITTER_S": "0",
-           "COOPWATCH_BASE_URL": replica.base_url, "COOPWATCH_DOWNLOAD_DELAY_S": "0",
-           "COOPWATCH_MAX_PAGES": "1", "COOPWATCH_ALERT_URLS": f"{mailbox.url} {webhook.url}",
-           "COOPWATCH_HEALTH_URLS": webhook.url.replace("/hook", "/health"),
-           "COOPWATCH_ALERT_RETRY_S": "1", "COOPWATCH_ERROR_STREAK": "2",
-           "COOPWATCH_SHUTDOWN_GRACE_S": "2", "COOPWATCH_CRAWL_TIMEOUT_S": "60"}
+def fast_env(tmp_path: Path, url: str, replica: ReplicaHandle, **extra: str) -> dict[str, str]:
+    """A monitor on the replica that checks every 1.2 s (a check starts as soon as the previous
+    one ended), reads one listing page, retries alerts after 1 s and stops within 2 s."""
+    return {**os.environ, "COOPWATCH_DATA_DIR": str(tmp_path / "data"),
+            "COOPWATCH_DATABASE_URL": url, "COOPWATCH_CONFIG": "",
+            "COOPWATCH_PORT": str(free_port()),
+            "COOPWATCH_CHECK_EVERY_MIN": "0.02", "COOPWATCH_JITTER_S": "0",
+            "COOPWATCH_BASE_URL": replica.base_url, "COOPWATCH_DOWNLOAD_DELAY_S": "0",
+            "COOPWATCH_MAX_PAGES": "1", "COOPWATCH_ALERT_RETRY_S": "1",
+            "COOPWATCH_SHUTDOWN_GRACE_S": "2", "COOPWATCH_CRAWL_TIMEOUT_S": "60"} | extra
+
+
+@contextmanager
+def monitor_of(env: dict[str, str], log: Path) -> Iterator[Monitor]:
+    """A Monitor on a migrated archive; killed if the test left it running, its log's tail
+    printed (shown on failure)."""
+    url = env["COOPWATCH_DATABASE_URL"]
     migrate.upgrade(url)
-    mon = Monitor(env=env, log=tmp_path / "monitor.log")
+    mon = Monitor(env=env, log=log)
     try:
         yield mon
     finally:
@@ -125,7 +129,19 @@ def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox,
             mon.proc.kill()
             mon.proc.wait(timeout=10)
         engine_for(url).dispose()
-        sys.stderr.write(mon.log.read_text(errors="replace")[-4000:])  # shown on failure
+        sys.stderr.write(mon.log.read_text(errors="replace")[-4000:])
+
+
+@pytest.fixture
+def monitor(tmp_path: Path, replica: ReplicaHandle, mailbox: Mailbox,
+            webhook: Webhook) -> Iterator[Monitor]:
+    env = fast_env(tmp_path, f"sqlite:///{tmp_path / 'data' / 'coopwatch.db'}", replica,
+                   COOPWATCH_CHECK_SOURCES="osce",
+                   COOPWATCH_ALERT_URLS=f"{mailbox.url} {webhook.url}",
+                   COOPWATCH_HEALTH_URLS=webhook.url.replace("/hook", "/health"),
+                   COOPWATCH_ERROR_STREAK="2")
+    with monitor_of(env, tmp_path / "monitor.log") as mon:
+        yield mon
 
 
 def news(webhook: Webhook) -> list[dict[str, Any]]:
